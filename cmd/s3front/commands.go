@@ -1,0 +1,9 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// commands lists the subcommands. Each lives in its own file.
+var commands = []func(*env) *cobra.Command{
+	newPolicyCmd,
+	newVersionCmd,
+}

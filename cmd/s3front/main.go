@@ -1,0 +1,17 @@
+// Command s3front checks the private S3 + SSE-KMS + CloudFront delivery path
+// before it breaks: it loads Terraform, CloudFormation or a snapshot into one
+// model, simulates every request a distribution serves, and reports what
+// fails, when, and how to fix it.
+//
+// Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
+// 2 usage or input error.
+package main
+
+import (
+	"context"
+	"os"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

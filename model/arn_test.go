@@ -1,0 +1,57 @@
+package model
+
+import (
+	"testing"
+
+	"github.com/s3front/s3front/ident"
+)
+
+func TestParseEndpoint(t *testing.T) {
+	sym := ident.New(ident.BucketName, "aws_s3_bucket.site.bucket")
+	tests := []struct {
+		in     string
+		kind   EndpointKind
+		bucket string
+		region string
+	}{
+		{"assets.s3.eu-west-2.amazonaws.com", S3Regional, "assets", "eu-west-2"},
+		{"www.example.org.s3.us-east-1.amazonaws.com", S3Regional, "www.example.org", "us-east-1"},
+		{"assets.s3.amazonaws.com", S3Global, "assets", ""},
+		{"assets.s3-us-west-2.amazonaws.com", S3Regional, "assets", "us-west-2"},
+		{"assets.s3-external-1.amazonaws.com", S3Global, "assets", ""},
+		{"assets.s3.dualstack.us-east-1.amazonaws.com", S3Regional, "assets", "us-east-1"},
+		{"www.example.org.s3-website-us-east-1.amazonaws.com", S3Website, "www.example.org", "us-east-1"},
+		{"site.s3-website.eu-central-1.amazonaws.com", S3Website, "site", "eu-central-1"},
+		{"site.s3-accelerate.amazonaws.com", S3Accelerate, "site", ""},
+		{"cn.s3.cn-north-1.amazonaws.com.cn", S3Regional, "cn", "cn-north-1"},
+		{"https://assets.s3.amazonaws.com", Malformed, "", ""},
+		{"s3.amazonaws.com/assets", Malformed, "assets", ""},
+		{"assets.s3.amazonaws.com/path", Malformed, "", ""},
+		{"api.example.com", NotS3, "", ""},
+		{"my-alb-123.us-east-1.elb.amazonaws.com", NotS3, "", ""},
+		{sym + ".s3.us-east-1.amazonaws.com", S3Regional, sym, "us-east-1"},
+	}
+	for _, tt := range tests {
+		e := ParseEndpoint(tt.in)
+		if e.Kind != tt.kind || (tt.kind != Malformed && (e.Bucket != tt.bucket || e.Region != tt.region)) || (tt.kind == Malformed && e.Problem == "") {
+			t.Errorf("ParseEndpoint(%q) = %+v, want kind %v bucket %q region %q", ident.Render(tt.in), e, tt.kind, tt.bucket, tt.region)
+		}
+	}
+}
+
+func TestManaged(t *testing.T) {
+	p, ok := ManagedOriginRequestPolicy("Managed-AllViewer")
+	if !ok || p.ID != "216adef6-5c7f-47e4-b989-5492eafa07d3" {
+		t.Fatal("AllViewer by name")
+	}
+	if f, ok := p.ForwardsHeader("Host"); !f || !ok {
+		t.Error("AllViewer forwards Host")
+	}
+	p, _ = ManagedOriginRequestPolicy("b689b0a8-53d0-40ab-baf2-68738e2966ac")
+	if f, ok := p.ForwardsHeader("host"); f || !ok {
+		t.Error("AllViewerExceptHostHeader does not forward Host")
+	}
+	if _, ok := ManagedCachePolicy("cachingdisabled"); !ok {
+		t.Error("CachingDisabled by short name")
+	}
+}
