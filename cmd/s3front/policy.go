@@ -2,8 +2,13 @@ package main
 
 import "github.com/spf13/cobra"
 
-// newPolicyCmd is the `policy` command group (simulate). Scaffolding: the
-// IAM engine work fills it in.
+// newPolicyCmd is the `policy` command group.
 func newPolicyCmd(e *env) *cobra.Command {
-	return &cobra.Command{Use: "policy", Short: "work with IAM policy documents"}
+	c := &cobra.Command{
+		Use:   "policy",
+		Short: "work with IAM policy documents",
+		Args:  cobra.NoArgs,
+	}
+	c.AddCommand(newPolicySimulateCmd(e))
+	return c
 }
