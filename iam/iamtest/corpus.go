@@ -146,3 +146,10 @@ func write(b *strings.Builder, n *source.Node) {
 		b.WriteByte('}')
 	}
 }
+
+// JSON renders a positioned tree as compact JSON.
+func JSON(n *source.Node) string {
+	var b strings.Builder
+	write(&b, n)
+	return b.String()
+}
