@@ -192,6 +192,12 @@ func (e *evaluator) levels(lv [][]*Policy, kind Kind, applies bool, deny *ident.
 	fail := -1
 	for i, pols := range lv {
 		a := ident.False
+		if kind == RCP {
+			// AWS attaches RCPFullAWSAccess at every level and it can't
+			// be detached: every RCP level allows, and only its Deny
+			// statements can refuse a request.
+			a = ident.True
+		}
 		for _, pol := range pols {
 			r := e.policy(pol, kind, i)
 			*deny = deny.Or(r.deny)

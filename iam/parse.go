@@ -257,6 +257,13 @@ func validateStatementShape(st *Statement, kind Kind, pos source.Pos, el *errLis
 			el.add(pos, "Missing required field Principal", `a resource-based policy names who it applies to: add "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, {"Service": "cloudfront.amazonaws.com"} or "*"`)
 		}
 	case RCP:
+		if st.Principal == nil && st.NotPrincipal == nil {
+			el.add(pos, "Missing required field Principal: resource control policy statements name \"Principal\": \"*\"", `add "Principal": "*" and scope the statement with conditions`)
+		}
+		if st.Effect == Allow && !fullAccess(st) {
+			el.add(pos, "Invalid Effect: resource control policies support only Deny statements (the only Allow is the AWS managed RCPFullAWSAccess: Principal, Action and Resource \"*\", no Condition)",
+				"write the restriction as a Deny with conditions; every level already allows through RCPFullAWSAccess")
+		}
 		if st.NotPrincipal != nil {
 			el.add(st.NotPrincipal.At, "Has prohibited field NotPrincipal: resource control policies support only \"Principal\": \"*\"", `use "Principal": "*" and a condition on aws:PrincipalArn`)
 		}
@@ -268,6 +275,12 @@ func validateStatementShape(st *Statement, kind Kind, pos source.Pos, el *errLis
 		el.add(st.NotPrincipal.At, "Invalid NotPrincipal: NotPrincipal must be used with \"Effect\":\"Deny\"; using it with \"Effect\":\"Allow\" is not supported",
 			`grant to the principals by name with "Principal", or use "Principal": "*" with an ArnNotEquals condition on aws:PrincipalArn`)
 	}
+}
+
+// fullAccess reports whether st is the statement of RCPFullAWSAccess.
+func fullAccess(st *Statement) bool {
+	return st.Principal != nil && st.Principal.Wildcard && st.Action != nil && len(st.Action.Items) == 1 && st.Action.Items[0] == "*" &&
+		st.Resource != nil && len(st.Resource.Items) == 1 && st.Resource.Items[0] == "*" && len(st.Conditions) == 0
 }
 
 func principalAt(st *Statement) source.Pos {
