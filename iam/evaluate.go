@@ -2,6 +2,7 @@ package iam
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/s3front/s3front/ident"
 )
@@ -228,6 +229,7 @@ func (e *evaluator) statementReason(p *Policy, kind Kind, level int, cs *cStmt, 
 	}
 	r.Message = stmtName(cs.st) + " of " + policyLabel(p.Name, kind, level) + " " + verb + " " + e.requestText()
 	if cs.deny {
+		r.Message += e.denyConditions(cs)
 		r.Fix = "remove or narrow " + stmtName(cs.st) + ", or change the request so that it no longer matches (its Deny wins over every Allow)"
 	}
 	return r
@@ -265,4 +267,32 @@ func policyLabel(name string, kind Kind, level int) string {
 		s += " " + strconv.Quote(name)
 	}
 	return s
+}
+
+// denyConditions says why the conditions of a Deny statement hold, for
+// example that a negated operator's key is missing from the request.
+func (e *evaluator) denyConditions(cs *cStmt) string {
+	var parts []string
+	for i := range cs.conds {
+		c := &cs.conds[i]
+		_, v := c.eval(&e.rc)
+		s := c.c.Operator + " " + c.c.Key + " " + listText(c.c.Values)
+		switch {
+		case v.n < 0 && c.base == opNull:
+			s += " holds: the request has no " + c.c.Key
+		case v.n < 0:
+			s += " holds because the request has no " + c.c.Key + " (a missing key makes negated and IfExists conditions true)"
+		default:
+			vals := make([]string, v.n)
+			for j := range vals {
+				vals[j] = v.at(j)
+			}
+			s += " holds for the request's value " + listText(vals)
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ": its condition " + strings.Join(parts, ", and ")
 }
