@@ -25,6 +25,7 @@ const (
 	OAI
 )
 
+// String names the principal type in words, e.g. "service principal".
 func (t PrincipalType) String() string {
 	switch t {
 	case Anonymous:
@@ -121,6 +122,7 @@ const (
 	Unknown
 )
 
+// String returns "allow", "implicit-deny", "explicit-deny" or "unknown".
 func (d Decision) String() string {
 	switch d {
 	case Allowed:

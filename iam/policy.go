@@ -26,6 +26,7 @@ const (
 	Endpoint
 )
 
+// String names the kind in words, e.g. "resource policy".
 func (k Kind) String() string {
 	switch k {
 	case Resource:
@@ -55,6 +56,7 @@ const (
 	Deny
 )
 
+// String returns "Allow" or "Deny".
 func (e Effect) String() string {
 	switch e {
 	case Allow:
