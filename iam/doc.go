@@ -9,4 +9,58 @@
 // Strings may hold [github.com/s3front/s3front/ident] symbols, which makes
 // comparisons three-valued and lets a decision be [Unknown] instead of a
 // guess.
+//
+// # Documents
+//
+// [Parse] reads JSON; [FromNode] takes a positioned tree built by another
+// loader (HCL, YAML). Both validate the document as AWS does when it is
+// stored and return [*Error] values (or [Errors]) positioned at the
+// element at fault, in AWS's words where AWS has words. A [Policy] is
+// compiled once, at construction, and is immutable and safe for
+// concurrent use.
+//
+// # Evaluation
+//
+// [Evaluate] decides an [Input]:
+//
+//  1. A Deny that applies in any policy that takes part decides
+//     [ExplicitDeny].
+//  2. Every resource control policy level must allow; AWS attaches
+//     RCPFullAWSAccess at every level, so only RCP denies can refuse. RCPs
+//     don't apply to AWS managed keys ([Input.AWSManagedResource]) or
+//     service-linked roles ([Input.ServiceLinkedRole]).
+//  3. Every service control policy level must allow. SCPs apply to IAM
+//     principals only, never to service principals, origin access
+//     identities or anonymous requests.
+//  4. Every VPC endpoint policy must allow.
+//  5. Within one account, an identity policy Allow (capped by permissions
+//     boundaries and the session policy) or a resource policy Allow
+//     suffices. A resource policy naming a user or a role session grants
+//     directly; naming the role, it is capped by boundaries and session
+//     policies; naming the account, it only delegates to the account's
+//     identity policies. A KMS key policy ([Input.KeyPolicy]) must allow
+//     by itself or delegate to the account.
+//  6. Across accounts both the identity side and the resource policy must
+//     allow.
+//  7. Service principals, origin access identities and anonymous callers
+//     have no identity policies: the resource policy alone decides.
+//
+// The account root user has full access in its own account, except where
+// a key policy or an explicit deny says otherwise.
+//
+// # Unknown values
+//
+// When a symbol leaves a comparison open, statements may apply; the
+// decision is [Unknown] only if that could change whether the request is
+// allowed. A Deny that certainly applies still decides [ExplicitDeny],
+// and a request that no Allow can reach is [ImplicitDeny] even if a Deny
+// may also apply.
+//
+// # Speed
+//
+// Actions are split and lower-cased, resource patterns classified,
+// condition operators resolved and their values parsed when a policy is
+// built. Evaluating a typical CloudFront bucket-policy or key-policy
+// decision takes about 2 µs and allocates only the reasons it returns
+// (see BENCHMARKS.md).
 package iam
