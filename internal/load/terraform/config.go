@@ -1,0 +1,539 @@
+package terraform
+
+import (
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+)
+
+// modCfg is the static configuration of one module directory: what its
+// files declare, before any expression is evaluated. Every instance of the
+// module (for_each, count, several calls) shares one modCfg.
+type modCfg struct {
+	dir       string // fsys path of the directory
+	files     []string
+	variables map[string]*varCfg
+	locals    map[string]*hcl.Attribute
+	outputs   map[string]*hcl.Attribute
+	providers []*providerCfg
+	resources []*resCfg // managed and data, in declaration order
+	resByKey  map[string]*resCfg
+	calls     []*callCfg
+	callByKey map[string]*callCfg
+	// attrNames are the attribute names any expression of the module
+	// reads from a value (x.name, x[*].name, x["name"]): resource objects
+	// of types s3front does not model offer them as unknown strings.
+	attrNames map[string]bool
+	// comments maps file name to the comment lines of the file, for
+	// suppressions.
+	lines map[string][]string
+}
+
+type varCfg struct {
+	name     string
+	typeExpr hcl.Expression
+	deflt    *hcl.Attribute
+	nullable bool
+	rng      hcl.Range
+}
+
+type providerCfg struct {
+	name  string // local name, e.g. aws
+	alias string
+	body  hcl.Body
+	rng   hcl.Range
+}
+
+// key is the provider configuration's local address: aws or aws.west.
+func (p *providerCfg) key() string {
+	if p.alias == "" {
+		return p.name
+	}
+	return p.name + "." + p.alias
+}
+
+type resMode uint8
+
+const (
+	managed resMode = iota
+	dataMode
+)
+
+type resCfg struct {
+	mode     resMode
+	typ      string
+	name     string
+	body     hcl.Body
+	count    hcl.Expression
+	forEach  hcl.Expression
+	provider string // local provider address, "" for the default
+	provRng  hcl.Range
+	rng      hcl.Range // DefRange of the block
+	typeRng  hcl.Range
+}
+
+// key is the resource's address inside its module: aws_s3_bucket.x or
+// data.aws_region.current.
+func (r *resCfg) key() string {
+	if r.mode == dataMode {
+		return "data." + r.typ + "." + r.name
+	}
+	return r.typ + "." + r.name
+}
+
+type callCfg struct {
+	name      string
+	source    string
+	sourceRng hcl.Range
+	version   string
+	count     hcl.Expression
+	forEach   hcl.Expression
+	providers []providerPass
+	args      map[string]*hcl.Attribute
+	rng       hcl.Range
+}
+
+type providerPass struct {
+	inChild  string // key in the child: aws or aws.east
+	inParent string // key in the parent
+	rng      hcl.Range
+}
+
+var rootSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "terraform"},
+		{Type: "provider", LabelNames: []string{"name"}},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "output", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
+		{Type: "resource", LabelNames: []string{"type", "name"}},
+		{Type: "data", LabelNames: []string{"type", "name"}},
+		{Type: "ephemeral", LabelNames: []string{"type", "name"}},
+		{Type: "moved"},
+		{Type: "import"},
+		{Type: "removed"},
+		{Type: "check", LabelNames: []string{"name"}},
+	},
+}
+
+var variableSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "type"}, {Name: "default"}, {Name: "description"}, {Name: "sensitive"},
+		{Name: "nullable"}, {Name: "ephemeral"}, {Name: "const"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "validation"}},
+}
+
+var outputSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "value"}, {Name: "description"}, {Name: "sensitive"}, {Name: "depends_on"}, {Name: "ephemeral"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "precondition"}},
+}
+
+var resourceMetaSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "count"}, {Name: "for_each"}, {Name: "provider"}, {Name: "depends_on"},
+	},
+}
+
+var moduleMetaSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "source", Required: true}, {Name: "version"}, {Name: "count"}, {Name: "for_each"},
+		{Name: "providers"}, {Name: "depends_on"},
+	},
+}
+
+// isConfigFile reports whether name is a Terraform or OpenTofu
+// configuration file, and whether it is JSON.
+func isConfigFile(name string) (ok, isJSON bool) {
+	switch {
+	case strings.HasSuffix(name, ".tf"), strings.HasSuffix(name, ".tofu"):
+		return true, false
+	case strings.HasSuffix(name, ".tf.json"), strings.HasSuffix(name, ".tofu.json"):
+		return true, true
+	}
+	return false, false
+}
+
+// isOverride reports whether the file is an override file, which
+// Terraform merges into the blocks of the other files.
+func isOverride(name string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
+	base = strings.TrimSuffix(base, ".tofu")
+	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
+// configFiles lists the configuration files of dir in lexical order. As
+// OpenTofu does, a .tofu file hides the .tf file of the same base name.
+func configFiles(fsys fs.FS, dir string) ([]string, []string, error) {
+	ents, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	have := map[string]bool{}
+	for _, e := range ents {
+		have[e.Name()] = true
+	}
+	var files, overrides []string
+	for _, e := range ents {
+		if e.IsDir() {
+			continue
+		}
+		n := e.Name()
+		ok, _ := isConfigFile(n)
+		if !ok || strings.HasPrefix(n, ".") {
+			continue
+		}
+		if strings.HasSuffix(n, ".tf") && have[strings.TrimSuffix(n, ".tf")+".tofu"] {
+			continue
+		}
+		if strings.HasSuffix(n, ".tf.json") && have[strings.TrimSuffix(n, ".tf.json")+".tofu.json"] {
+			continue
+		}
+		p := path.Join(dir, n)
+		if isOverride(n) {
+			overrides = append(overrides, p)
+		} else {
+			files = append(files, p)
+		}
+	}
+	sort.Strings(files)
+	sort.Strings(overrides)
+	return files, overrides, nil
+}
+
+// parseModule reads and decodes the files of one module directory.
+// Syntax and structure errors are returned as diagnostics.
+func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
+	files, overrides, err := configFiles(l.fsys, dir)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "cannot read module directory " + dir + ": " + errText(err),
+			Subject:  &hcl.Range{Filename: dir},
+		}}
+	}
+	m := &modCfg{
+		dir:       dir,
+		variables: map[string]*varCfg{},
+		locals:    map[string]*hcl.Attribute{},
+		outputs:   map[string]*hcl.Attribute{},
+		resByKey:  map[string]*resCfg{},
+		callByKey: map[string]*callCfg{},
+		attrNames: map[string]bool{},
+		lines:     map[string][]string{},
+	}
+	var diags hcl.Diagnostics
+	for _, f := range overrides {
+		l.unresolved(hcl.Range{Filename: f, Start: hcl.Pos{Line: 1, Column: 1}}, "override file "+f,
+			"override files are not merged by s3front; the blocks they change are read as the other files declare them")
+	}
+	for _, name := range files {
+		src, err := fs.ReadFile(l.fsys, name)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "cannot read " + name + ": " + errText(err), Subject: &hcl.Range{Filename: name}})
+			continue
+		}
+		l.addFile(name)
+		l.srcCache[name] = src
+		m.files = append(m.files, name)
+		var f *hcl.File
+		var d hcl.Diagnostics
+		if _, isJSON := isConfigFile(name); isJSON {
+			f, d = hcljson.Parse(src, name)
+		} else {
+			f, d = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+			m.lines[name] = strings.Split(string(src), "\n")
+		}
+		diags = append(diags, d...)
+		if d.HasErrors() || f == nil {
+			continue
+		}
+		diags = append(diags, m.decodeFile(f)...)
+		if sb, ok := f.Body.(*hclsyntax.Body); ok {
+			collectAttrNames(sb, m.attrNames)
+		}
+	}
+	return m, diags
+}
+
+func (m *modCfg) decodeFile(f *hcl.File) hcl.Diagnostics {
+	content, _, diags := f.Body.PartialContent(rootSchema)
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "variable":
+			diags = append(diags, m.decodeVariable(b)...)
+		case "locals":
+			attrs, d := b.Body.JustAttributes()
+			diags = append(diags, d...)
+			for _, a := range sortedAttrs(attrs) {
+				if prev, dup := m.locals[a.Name]; dup {
+					diags = append(diags, dupDiag("local value", a.Name, a.NameRange, prev.NameRange))
+					continue
+				}
+				m.locals[a.Name] = a
+			}
+		case "output":
+			c, _, d := b.Body.PartialContent(outputSchema)
+			diags = append(diags, d...)
+			name := b.Labels[0]
+			if _, dup := m.outputs[name]; dup {
+				diags = append(diags, dupDiag("output", name, b.DefRange, m.outputs[name].NameRange))
+				continue
+			}
+			if a, ok := c.Attributes["value"]; ok {
+				m.outputs[name] = a
+			} else {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: `output "` + name + `" has no value argument`,
+					Detail: `hint: add value = <expression>`, Subject: b.DefRange.Ptr()})
+			}
+		case "provider":
+			p := &providerCfg{name: b.Labels[0], body: b.Body, rng: b.DefRange}
+			attrs, _ := providerAliasAttr(b.Body)
+			if attrs != nil {
+				v, d := attrs.Expr.Value(nil)
+				if !d.HasErrors() && v.Type().FriendlyName() == "string" && v.IsKnown() && !v.IsNull() {
+					p.alias = v.AsString()
+				}
+			}
+			for _, q := range m.providers {
+				if q.key() == p.key() {
+					diags = append(diags, dupDiag("provider configuration", p.key(), p.rng, q.rng))
+				}
+			}
+			m.providers = append(m.providers, p)
+		case "resource", "data":
+			diags = append(diags, m.decodeResource(b)...)
+		case "module":
+			diags = append(diags, m.decodeCall(b)...)
+		}
+	}
+	return diags
+}
+
+func providerAliasAttr(body hcl.Body) (*hcl.Attribute, hcl.Diagnostics) {
+	c, _, d := body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "alias"}}})
+	if c == nil {
+		return nil, d
+	}
+	return c.Attributes["alias"], d
+}
+
+func dupDiag(what, name string, at, prev hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "duplicate " + what + " " + strconvQuote(name) + ", already declared at " + rangeString(prev),
+		Detail:   "hint: rename or remove one of them",
+		Subject:  at.Ptr(),
+	}
+}
+
+func (m *modCfg) decodeVariable(b *hcl.Block) hcl.Diagnostics {
+	c, _, diags := b.Body.PartialContent(variableSchema)
+	name := b.Labels[0]
+	if !hclsyntax.ValidIdentifier(name) {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "invalid variable name " + strconvQuote(name), Subject: b.LabelRanges[0].Ptr()})
+		return diags
+	}
+	if prev, dup := m.variables[name]; dup {
+		return append(diags, dupDiag("variable", name, b.DefRange, prev.rng))
+	}
+	v := &varCfg{name: name, rng: b.DefRange, nullable: true}
+	if c != nil {
+		if a, ok := c.Attributes["type"]; ok {
+			v.typeExpr = a.Expr
+		}
+		if a, ok := c.Attributes["default"]; ok {
+			v.deflt = a
+		}
+		if a, ok := c.Attributes["nullable"]; ok {
+			if val, d := a.Expr.Value(nil); !d.HasErrors() && val.IsKnown() && !val.IsNull() && val.Type().FriendlyName() == "bool" {
+				v.nullable = val.True()
+			}
+		}
+	}
+	m.variables[name] = v
+	return diags
+}
+
+func (m *modCfg) decodeResource(b *hcl.Block) hcl.Diagnostics {
+	r := &resCfg{typ: b.Labels[0], name: b.Labels[1], body: b.Body, rng: b.DefRange, typeRng: b.LabelRanges[0]}
+	if b.Type == "data" {
+		r.mode = dataMode
+	}
+	var diags hcl.Diagnostics
+	for i, lbl := range b.Labels {
+		if !hclsyntax.ValidIdentifier(lbl) {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "invalid " + b.Type + " label " + strconvQuote(lbl),
+				Detail: "hint: names must start with a letter or underscore and contain only letters, digits, underscores and dashes", Subject: b.LabelRanges[i].Ptr()})
+			return diags
+		}
+	}
+	c, _, d := b.Body.PartialContent(resourceMetaSchema)
+	diags = append(diags, d...)
+	if c != nil {
+		if a, ok := c.Attributes["count"]; ok {
+			r.count = a.Expr
+		}
+		if a, ok := c.Attributes["for_each"]; ok {
+			r.forEach = a.Expr
+		}
+		if r.count != nil && r.forEach != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "count and for_each cannot both be set",
+				Detail: "hint: remove one of them", Subject: c.Attributes["for_each"].NameRange.Ptr()})
+		}
+		if a, ok := c.Attributes["provider"]; ok {
+			tr, d := hcl.AbsTraversalForExpr(a.Expr)
+			if d.HasErrors() || len(tr) == 0 || len(tr) > 2 {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "invalid provider reference",
+					Detail: "hint: write provider = aws or provider = aws.alias", Subject: a.Expr.Range().Ptr()})
+			} else {
+				r.provider = tr.RootName()
+				if len(tr) == 2 {
+					if at, ok := tr[1].(hcl.TraverseAttr); ok {
+						r.provider += "." + at.Name
+					}
+				}
+				r.provRng = a.Expr.Range()
+			}
+		}
+	}
+	if prev, dup := m.resByKey[r.key()]; dup {
+		return append(diags, dupDiag(b.Type, r.key(), r.rng, prev.rng))
+	}
+	m.resByKey[r.key()] = r
+	m.resources = append(m.resources, r)
+	return diags
+}
+
+func (m *modCfg) decodeCall(b *hcl.Block) hcl.Diagnostics {
+	name := b.Labels[0]
+	if !hclsyntax.ValidIdentifier(name) {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "invalid module name " + strconvQuote(name), Subject: b.LabelRanges[0].Ptr()}}
+	}
+	c, remain, diags := b.Body.PartialContent(moduleMetaSchema)
+	call := &callCfg{name: name, rng: b.DefRange, args: map[string]*hcl.Attribute{}}
+	if c != nil {
+		if a, ok := c.Attributes["source"]; ok {
+			v, d := a.Expr.Value(nil)
+			if d.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type().FriendlyName() != "string" {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "module source must be a literal string",
+					Detail: "hint: Terraform does not allow references or functions in source", Subject: a.Expr.Range().Ptr()})
+			} else {
+				call.source = v.AsString()
+			}
+			call.sourceRng = a.Expr.Range()
+		}
+		if a, ok := c.Attributes["version"]; ok {
+			if v, d := a.Expr.Value(nil); !d.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type().FriendlyName() == "string" {
+				call.version = v.AsString()
+			}
+		}
+		if a, ok := c.Attributes["count"]; ok {
+			call.count = a.Expr
+		}
+		if a, ok := c.Attributes["for_each"]; ok {
+			call.forEach = a.Expr
+		}
+		if a, ok := c.Attributes["providers"]; ok {
+			pairs, d := hcl.ExprMap(a.Expr)
+			diags = append(diags, d...)
+			for _, p := range pairs {
+				k, d1 := hcl.AbsTraversalForExpr(p.Key)
+				v, d2 := hcl.AbsTraversalForExpr(p.Value)
+				if d1.HasErrors() || d2.HasErrors() {
+					diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "invalid providers map entry",
+						Detail: "hint: write providers = { aws = aws.west }", Subject: p.Key.Range().Ptr()})
+					continue
+				}
+				call.providers = append(call.providers, providerPass{inChild: travKey(k), inParent: travKey(v), rng: p.Value.Range()})
+			}
+		}
+	}
+	if remain != nil {
+		attrs, d := remain.JustAttributes()
+		diags = append(diags, d...)
+		for n, a := range attrs {
+			call.args[n] = a
+		}
+	}
+	if prev, dup := m.callByKey[name]; dup {
+		return append(diags, dupDiag("module call", name, b.DefRange, prev.rng))
+	}
+	m.callByKey[name] = call
+	m.calls = append(m.calls, call)
+	return diags
+}
+
+// travKey renders a provider traversal (aws, aws.west) as a key.
+func travKey(t hcl.Traversal) string {
+	s := t.RootName()
+	for _, st := range t[1:] {
+		if a, ok := st.(hcl.TraverseAttr); ok {
+			s += "." + a.Name
+		}
+	}
+	return s
+}
+
+func sortedAttrs(attrs hcl.Attributes) []*hcl.Attribute {
+	out := make([]*hcl.Attribute, 0, len(attrs))
+	for _, a := range attrs {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return rangeLess(out[i].Range, out[j].Range) })
+	return out
+}
+
+func rangeLess(a, b hcl.Range) bool {
+	if a.Filename != b.Filename {
+		return a.Filename < b.Filename
+	}
+	return a.Start.Byte < b.Start.Byte
+}
+
+// collectAttrNames records every attribute name read by an expression of
+// the body: the steps of traversals after their root and the names of
+// relative traversals (splat and for expressions).
+func collectAttrNames(body *hclsyntax.Body, into map[string]bool) {
+	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch e := n.(type) {
+		case *hclsyntax.ScopeTraversalExpr:
+			skip := 2 // type.name
+			switch e.Traversal.RootName() {
+			case "var", "local", "each", "count", "path", "terraform", "module", "self":
+				return nil
+			case "data":
+				skip = 3
+			}
+			for i, st := range e.Traversal {
+				if a, ok := st.(hcl.TraverseAttr); ok && i >= skip {
+					into[a.Name] = true
+				}
+			}
+		case *hclsyntax.RelativeTraversalExpr:
+			for _, st := range e.Traversal {
+				if a, ok := st.(hcl.TraverseAttr); ok {
+					into[a.Name] = true
+				}
+			}
+		case *hclsyntax.IndexExpr:
+			if lit, ok := e.Key.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type().FriendlyName() == "string" && lit.Val.IsKnown() && !lit.Val.IsNull() {
+				into[lit.Val.AsString()] = true
+			}
+			if t, ok := e.Key.(*hclsyntax.TemplateExpr); ok && t.IsStringLiteral() {
+				if v, d := t.Value(nil); !d.HasErrors() && v.IsKnown() && !v.IsNull() {
+					into[v.AsString()] = true
+				}
+			}
+		}
+		return nil
+	})
+}

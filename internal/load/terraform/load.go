@@ -1,0 +1,341 @@
+package terraform
+
+import (
+	"context"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/s3front/s3front/model"
+	"github.com/s3front/s3front/source"
+)
+
+// Options are the inputs a Terraform run would take from its command line
+// and environment.
+type Options struct {
+	// Vars are --var name=value arguments, in order. A value is taken
+	// literally for a variable of primitive type (or none) and parsed as an
+	// HCL expression otherwise, as Terraform does.
+	Vars []string
+	// VarFiles are --var-file paths (.tfvars or .tfvars.json), read with
+	// ReadFile. They are applied after terraform.tfvars and *.auto.tfvars
+	// and before Vars.
+	VarFiles []string
+	// Env is the environment in os.Environ form; TF_VAR_name entries give
+	// variable values (with the lowest precedence).
+	Env []string
+	// ReadFile reads VarFiles; nil means os.ReadFile.
+	ReadFile func(name string) ([]byte, error)
+}
+
+// Errors is the list of problems that stopped loading, each with its
+// position, in file order.
+type Errors []*source.Error
+
+func (e Errors) Error() string {
+	var b strings.Builder
+	for i, x := range e {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(x.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the errors, for errors.As.
+func (e Errors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, x := range e {
+		out[i] = x
+	}
+	return out
+}
+
+type loader struct {
+	ctx   context.Context
+	fsys  fs.FS
+	root  string
+	opts  Options
+	funcs map[string]function.Function
+
+	mods      map[string]*modCfg
+	installed map[string]string
+	rootVars  map[string]rawVar
+	files     map[string]bool
+
+	errs   []*source.Error
+	errKey map[string]bool
+	unres  []model.Unresolved
+	unKey  map[string]bool
+	cycles map[string]bool
+
+	stack     []frame
+	instances int
+
+	// policyNodes maps the JSON text of a policy s3front generated
+	// (aws_iam_policy_document) to its positioned tree, so that the
+	// policy keeps its positions wherever the string flows.
+	policyNodes map[string]*source.Node
+	// fileOrigins maps the text read by file() or templatefile() to the
+	// file it came from.
+	fileOrigins map[string]string
+	// srcCache holds the text of configuration files, for messages.
+	srcCache map[string][]byte
+}
+
+func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *loader {
+	l := &loader{
+		ctx: ctx, fsys: fsys, root: root, opts: opts,
+		mods:        map[string]*modCfg{},
+		files:       map[string]bool{},
+		errKey:      map[string]bool{},
+		unKey:       map[string]bool{},
+		cycles:      map[string]bool{},
+		policyNodes: map[string]*source.Node{},
+		fileOrigins: map[string]string{},
+		srcCache:    map[string][]byte{},
+	}
+	l.funcs = l.functions()
+	return l
+}
+
+// LoadDir loads the root module in dir (a path inside fsys) into a model.
+//
+// Errors that stop loading (syntax errors, references to things that are
+// not declared, reference cycles, invalid variable values) come back as
+// [Errors], each positioned. What cannot be resolved offline (a variable
+// without a value, a remote module that is not installed, a data source, a
+// function s3front does not evaluate) becomes a model.Unresolved entry and
+// an unknown value or an ident.Any symbol, never a guess. File names in
+// positions are fsys paths.
+func LoadDir(ctx context.Context, fsys fs.FS, dir string, opts Options) (*model.Config, error) {
+	dir = path.Clean(dir)
+	if !fs.ValidPath(dir) {
+		return nil, Errors{source.Errorf(source.Pos{File: dir}, "give a path inside the scanned file system", "invalid directory %q", dir)}
+	}
+	l := newLoader(ctx, fsys, dir, opts)
+	files, _, err := configFiles(fsys, dir)
+	if err != nil {
+		return nil, Errors{source.Errorf(source.Pos{File: dir}, "check the path", "cannot read directory %s: %s", dir, errText(err))}
+	}
+	if len(files) == 0 {
+		return nil, Errors{source.Errorf(source.Pos{File: dir}, "point s3front at the directory of the root module (the one you run terraform plan in)",
+			"no Terraform files (.tf, .tf.json, .tofu) in %s", dir)}
+	}
+	rootCfg, diags := l.parseModule(dir)
+	l.diagsAsErrors(diags)
+	if len(l.errs) > 0 {
+		return nil, l.errors()
+	}
+	l.mods[dir] = rootCfg
+	l.readManifest()
+	l.collectRootVars()
+	root := l.newModInst(rootCfg, "", nil, nil, instKey{}, cty0)
+	var insts []*resInst
+	var mods []*modInst
+	l.walk(root, &insts, &mods)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(l.errs) > 0 {
+		return nil, l.errors()
+	}
+	// Root variables are always reported when unset, even if unused, as
+	// terraform plan would ask for them.
+	for _, name := range sortedKeys(rootCfg.variables) {
+		root.variable(name, rootCfg.variables[name].rng)
+	}
+	b := newBuilder(l)
+	for _, ri := range insts {
+		b.add(ri.instance())
+	}
+	cfg := b.finish()
+	for _, mi := range mods {
+		cfg.Suppressions = append(cfg.Suppressions, suppressions(mi)...)
+	}
+	if len(l.errs) > 0 {
+		return nil, l.errors()
+	}
+	cfg.Unresolved = append(cfg.Unresolved, l.unres...)
+	for f := range l.files {
+		cfg.Files = append(cfg.Files, f)
+	}
+	cfg.Sort()
+	sortSuppressions(cfg.Suppressions)
+	return cfg, nil
+}
+
+// walk evaluates every resource and data block of mi and its module
+// calls, depth first, in declaration order.
+func (l *loader) walk(mi *modInst, insts *[]*resInst, mods *[]*modInst) {
+	if l.ctx.Err() != nil {
+		return
+	}
+	*mods = append(*mods, mi)
+	for _, rc := range mi.cfg.resources {
+		*insts = append(*insts, mi.res[rc.key()].instances()...)
+	}
+	for _, cc := range mi.cfg.calls {
+		for _, child := range mi.calls[cc.name].instances() {
+			l.walk(child, insts, mods)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (l *loader) addFile(name string) { l.files[name] = true }
+
+// fatal records an error that stops loading.
+func (l *loader) fatal(rng hcl.Range, msg, hint string) {
+	l.fatalAt(posOf(rng), msg, hint)
+}
+
+func (l *loader) fatalAt(pos source.Pos, msg, hint string) {
+	key := pos.String() + "\x00" + msg
+	if l.errKey[key] {
+		return
+	}
+	l.errKey[key] = true
+	l.errs = append(l.errs, &source.Error{Pos: pos, Msg: msg, Hint: hint})
+}
+
+func (l *loader) errors() Errors {
+	out := Errors(l.errs)
+	sort.SliceStable(out, func(i, j int) bool { return source.Less(out[i].Pos, out[j].Pos) })
+	return out
+}
+
+// diagsAsErrors records the error diagnostics of HCL as fatal errors.
+func (l *loader) diagsAsErrors(diags hcl.Diagnostics) {
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		msg, hint := diagText(d)
+		var pos source.Pos
+		if d.Subject != nil {
+			pos = posOf(*d.Subject)
+		}
+		l.fatalAt(pos, msg, hint)
+	}
+}
+
+// diagText renders an HCL diagnostic in the house style: lower case, no
+// full stop, details as the hint.
+func diagText(d *hcl.Diagnostic) (msg, hint string) {
+	msg = lowerFirst(strings.TrimSuffix(strings.TrimSpace(d.Summary), "."))
+	det := strings.TrimSpace(d.Detail)
+	if strings.HasPrefix(det, "hint: ") {
+		return msg, strings.TrimPrefix(det, "hint: ")
+	}
+	if det != "" {
+		msg += ": " + lowerFirst(strings.TrimSuffix(det, "."))
+	}
+	return msg, ""
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsUpper(r) {
+		return s
+	}
+	if len(s) > n {
+		r2, _ := utf8.DecodeRuneInString(s[n:])
+		if unicode.IsUpper(r2) {
+			return s // an acronym
+		}
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// unresolved records an input s3front cannot resolve offline.
+func (l *loader) unresolved(rng hcl.Range, what, why string) {
+	l.unresolvedAt(posOf(rng), what, why)
+}
+
+func (l *loader) unresolvedAt(pos source.Pos, what, why string) {
+	key := what + "\x00" + pos.String()
+	if l.unKey[key] {
+		return
+	}
+	l.unKey[key] = true
+	l.unres = append(l.unres, model.Unresolved{What: what, Why: why, Src: model.Src{Pos: pos}})
+}
+
+// unresolvedOnce records an unresolved input once per name.
+func (l *loader) unresolvedOnce(rng hcl.Range, what, why string) {
+	if l.unKey[what] {
+		return
+	}
+	l.unKey[what] = true
+	l.unresolved(rng, what, why)
+}
+
+// evalProblem turns an evaluation error into an unresolved-input note.
+func (l *loader) evalProblem(diags hcl.Diagnostics, expr hcl.Expression) {
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		rng := expr.Range()
+		if d.Subject != nil {
+			rng = *d.Subject
+		}
+		if strings.HasPrefix(d.Summary, "Call to unknown function") {
+			name := ""
+			if i := strings.Index(d.Detail, `"`); i >= 0 {
+				if j := strings.Index(d.Detail[i+1:], `"`); j >= 0 {
+					name = d.Detail[i+1 : i+1+j]
+				}
+			}
+			what := "function call"
+			if name != "" {
+				what = "function " + name + "()"
+			}
+			l.unresolved(rng, what, "s3front does not evaluate this function offline; values that depend on it are unknown")
+			continue
+		}
+		msg, _ := diagText(d)
+		l.unresolved(rng, "expression at "+rangeString(rng), msg+"; values that depend on it are unknown")
+	}
+}
+
+// relDir is dir relative to root, both fsys paths.
+func relDir(root, dir string) string {
+	if root == "." {
+		return dir
+	}
+	if dir == root {
+		return "."
+	}
+	if strings.HasPrefix(dir, root+"/") {
+		return dir[len(root)+1:]
+	}
+	rs := strings.Split(root, "/")
+	ds := strings.Split(dir, "/")
+	i := 0
+	for i < len(rs) && i < len(ds) && rs[i] == ds[i] {
+		i++
+	}
+	parts := make([]string, 0, len(rs)-i+len(ds)-i)
+	for range rs[i:] {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, ds[i:]...)
+	return strings.Join(parts, "/")
+}

@@ -1,0 +1,323 @@
+package terraform
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/s3front/s3front/ident"
+	"github.com/s3front/s3front/source"
+)
+
+// evBlock is an evaluated block: a resource body or one of its nested
+// blocks, with every attribute's value and position. The plan loader
+// builds the same structure from JSON, so that one set of builders maps
+// both inputs to the model.
+type evBlock struct {
+	typ    string
+	pos    source.Pos
+	attrs  map[string]*evAttr
+	blocks []*evBlock
+}
+
+type evAttr struct {
+	name string
+	val  cty.Value
+	pos  source.Pos // where the attribute is written
+	// expr and sc are set for HCL input: they let policy builders find
+	// the position of each element of a jsonencode argument.
+	expr hcl.Expression
+	sc   *scope
+}
+
+func (b *evBlock) attr(name string) *evAttr {
+	if b == nil {
+		return nil
+	}
+	return b.attrs[name]
+}
+
+// sub returns the nested blocks of the given type.
+func (b *evBlock) sub(typ string) []*evBlock {
+	if b == nil {
+		return nil
+	}
+	var out []*evBlock
+	for _, c := range b.blocks {
+		if c.typ == typ {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// first returns the first nested block of the type, or nil.
+func (b *evBlock) first(typ string) *evBlock {
+	if b == nil {
+		return nil
+	}
+	for _, c := range b.blocks {
+		if c.typ == typ {
+			return c
+		}
+	}
+	return nil
+}
+
+// value is the block as Terraform exposes it to references: its
+// attributes, and each nested block type as a list of objects.
+func (b *evBlock) value() cty.Value {
+	m := make(map[string]cty.Value, len(b.attrs)+len(b.blocks))
+	for n, a := range b.attrs {
+		m[n] = a.val
+	}
+	var types []string
+	byType := map[string][]cty.Value{}
+	for _, c := range b.blocks {
+		if _, ok := byType[c.typ]; !ok {
+			types = append(types, c.typ)
+		}
+		byType[c.typ] = append(byType[c.typ], c.value())
+	}
+	for _, t := range types {
+		if _, clash := m[t]; !clash {
+			m[t] = cty.TupleVal(byType[t])
+		}
+	}
+	return cty.ObjectVal(m)
+}
+
+func posOf(r hcl.Range) source.Pos {
+	return source.Pos{File: r.Filename, Line: r.Start.Line, Col: r.Start.Column}
+}
+
+// metaAttrs are resource arguments that are not part of the resource.
+var metaAttrs = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true}
+
+// metaBlocks are resource blocks that are not part of the resource.
+var metaBlocks = map[string]bool{"lifecycle": true, "provisioner": true, "connection": true}
+
+// evalBody evaluates a body. Native syntax bodies are read as written;
+// JSON bodies need the schema to tell blocks from attributes.
+func (l *loader) evalBody(body hcl.Body, typ string, pos source.Pos, sch *schema, sc *scope, top bool) *evBlock {
+	b := &evBlock{typ: typ, pos: pos, attrs: map[string]*evAttr{}}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		names := make([]string, 0, len(sb.Attributes))
+		for n := range sb.Attributes {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			a := sb.Attributes[n]
+			if top && metaAttrs[n] {
+				continue
+			}
+			b.attrs[n] = &evAttr{name: n, val: sc.eval(a.Expr), pos: posOf(a.NameRange), expr: a.Expr, sc: sc}
+		}
+		for _, nb := range sb.Blocks {
+			if top && metaBlocks[nb.Type] {
+				continue
+			}
+			if nb.Type == "dynamic" {
+				b.blocks = append(b.blocks, l.dynamic(nb.AsHCLBlock(), sch, sc)...)
+				continue
+			}
+			b.blocks = append(b.blocks, l.evalBody(nb.Body, nb.Type, posOf(nb.TypeRange), sch.child(nb.Type), sc, false))
+		}
+		return b
+	}
+	hs := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "dynamic", LabelNames: []string{"type"}}}}
+	if top {
+		for n := range metaAttrs {
+			hs.Attributes = append(hs.Attributes, hcl.AttributeSchema{Name: n})
+		}
+		for n := range metaBlocks {
+			hs.Blocks = append(hs.Blocks, hcl.BlockHeaderSchema{Type: n})
+		}
+	}
+	for _, n := range sch.blockNames() {
+		hs.Blocks = append(hs.Blocks, hcl.BlockHeaderSchema{Type: n})
+	}
+	content, remain, diags := body.PartialContent(hs)
+	if diags.HasErrors() {
+		l.diagsAsErrors(diags)
+	}
+	if content != nil {
+		for _, nb := range content.Blocks {
+			switch {
+			case top && metaBlocks[nb.Type]:
+			case nb.Type == "dynamic":
+				b.blocks = append(b.blocks, l.dynamic(nb, sch, sc)...)
+			default:
+				b.blocks = append(b.blocks, l.evalBody(nb.Body, nb.Type, posOf(nb.TypeRange), sch.child(nb.Type), sc, false))
+			}
+		}
+	}
+	if remain != nil {
+		attrs, d := remain.JustAttributes()
+		if d.HasErrors() {
+			l.diagsAsErrors(d)
+		}
+		for _, a := range sortedAttrs(attrs) {
+			b.attrs[a.Name] = &evAttr{name: a.Name, val: sc.eval(a.Expr), pos: posOf(a.NameRange), expr: a.Expr, sc: sc}
+		}
+	}
+	return b
+}
+
+var dynamicSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "for_each", Required: true}, {Name: "iterator"}, {Name: "labels"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "content"}},
+}
+
+// dynamic expands a dynamic block into the blocks it generates.
+func (l *loader) dynamic(db *hcl.Block, sch *schema, sc *scope) []*evBlock {
+	if len(db.Labels) != 1 {
+		return nil
+	}
+	typ := db.Labels[0]
+	c, diags := db.Body.Content(dynamicSchema)
+	if diags.HasErrors() {
+		l.diagsAsErrors(diags)
+		return nil
+	}
+	iter := typ
+	if a, ok := c.Attributes["iterator"]; ok {
+		tr, d := hcl.AbsTraversalForExpr(a.Expr)
+		if d.HasErrors() || len(tr) != 1 {
+			l.fatal(a.Expr.Range(), "dynamic block iterator must be a single name", "")
+			return nil
+		}
+		iter = tr.RootName()
+	}
+	var content *hcl.Block
+	for _, b := range c.Blocks {
+		content = b
+	}
+	if content == nil {
+		l.fatal(db.DefRange, "dynamic "+strconvQuote(typ)+" block has no content block", "add content { ... }")
+		return nil
+	}
+	fe := c.Attributes["for_each"]
+	v := sc.eval(fe.Expr)
+	if !v.IsKnown() {
+		l.unresolved(fe.Expr.Range(), "dynamic "+strconvQuote(typ)+" for_each",
+			"the collection is not known offline, so the "+typ+" blocks it generates are left out")
+		return nil
+	}
+	if v.IsNull() {
+		return nil
+	}
+	if !v.CanIterateElements() {
+		l.fatal(fe.Expr.Range(), "dynamic "+strconvQuote(typ)+" for_each must be a collection, found "+v.Type().FriendlyName(), "")
+		return nil
+	}
+	if v.LengthInt() > maxInstances || !l.budget(v.LengthInt(), fe.Expr.Range()) {
+		l.fatal(fe.Expr.Range(), "dynamic "+strconvQuote(typ)+" generates more blocks than s3front's limit", "")
+		return nil
+	}
+	var out []*evBlock
+	for it := v.ElementIterator(); it.Next(); {
+		k, x := it.Element()
+		isc := sc.withIter(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": x}))
+		out = append(out, l.evalBody(content.Body, typ, posOf(content.DefRange), sch.child(typ), isc, false))
+	}
+	return out
+}
+
+// resNode is a resource or data block in one module instance.
+type resNode struct {
+	memo
+	cfg   *resCfg
+	mi    *modInst
+	exp   expansion
+	insts []*resInst
+}
+
+// resInst is one instance of a resource or data block.
+type resInst struct {
+	node  *resNode
+	addr  string
+	key   instKey
+	body  *evBlock
+	prov  *provInst
+	extra map[string]cty.Value // computed attributes
+	val   cty.Value
+}
+
+func (r *resInst) typ() string   { return r.node.cfg.typ }
+func (r *resInst) mode() resMode { return r.node.cfg.mode }
+
+// instances expands and evaluates the block (once).
+func (n *resNode) instances() []*resInst {
+	if n.state == done {
+		return n.insts
+	}
+	l := n.mi.l
+	what := n.mi.prefix() + n.cfg.key()
+	if !l.enter(&n.memo, what, n.cfg.rng) {
+		return nil
+	}
+	base := &scope{mi: n.mi}
+	n.exp = l.expand(base, n.cfg.count, n.cfg.forEach, what)
+	provKey := n.cfg.provider
+	if provKey == "" {
+		provKey, _, _ = strings.Cut(n.cfg.typ, "_")
+	}
+	prov := n.mi.provider(provKey, n.cfg.rng)
+	vals := make([]cty.Value, 0, len(n.exp.keys))
+	for i, k := range n.exp.keys {
+		sc := instanceScope(base, n.exp, i)
+		ri := &resInst{node: n, addr: what + k.String(), key: k, prov: prov}
+		ri.body = l.evalBody(n.cfg.body, n.cfg.typ, posOf(n.cfg.rng), schemaFor(n.cfg.mode, n.cfg.typ), sc, true)
+		ri.extra = l.computed(ri)
+		ri.val = ri.object()
+		n.insts = append(n.insts, ri)
+		vals = append(vals, ri.val)
+	}
+	l.leave(&n.memo, collect(n.exp, vals))
+	return n.insts
+}
+
+// value is what a reference to the block evaluates to.
+func (n *resNode) value(rng hcl.Range) cty.Value {
+	if n.state != done {
+		n.instances()
+	}
+	if n.state != done {
+		return cty.DynamicVal
+	}
+	if n.cfg.mode == dataMode && !modelledData[n.cfg.typ] {
+		n.mi.l.unresolvedOnce(n.cfg.rng, n.mi.prefix()+n.cfg.key(),
+			"data sources are not read offline; values that depend on it are unknown (scan `terraform show -json` output to use the values Terraform read)")
+	}
+	return n.val
+}
+
+// object builds the instance's value: configured attributes, nested
+// blocks, computed attributes, and every other attribute the module reads
+// as an unknown string named after it.
+func (r *resInst) object() cty.Value {
+	m := map[string]cty.Value{}
+	for n, a := range r.body.attrs {
+		m[n] = a.val
+	}
+	bv := r.body.value().AsValueMap()
+	for n, v := range bv {
+		if _, ok := m[n]; !ok {
+			m[n] = v
+		}
+	}
+	for n, v := range r.extra {
+		m[n] = v
+	}
+	for n := range r.node.mi.cfg.attrNames {
+		if _, ok := m[n]; !ok {
+			m[n] = cty.StringVal(ident.New(ident.Any, r.addr+"."+n))
+		}
+	}
+	return cty.ObjectVal(m)
+}
