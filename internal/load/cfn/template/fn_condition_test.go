@@ -1,6 +1,7 @@
 package template
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/s3front/s3front/ident"
@@ -45,7 +46,7 @@ func TestCondition(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := condOf(t, tt.conds, tt.cond, tt.params)
 			if tt.err != "" {
-				if err == nil || !contains(err.Error(), tt.err) {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want %q", err, tt.err)
 				}
 				return
@@ -58,17 +59,6 @@ func TestCondition(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains(s, sub string) bool { return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0) }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 func TestConditionFunctionsAsValues(t *testing.T) {
