@@ -112,3 +112,83 @@ func NewAccount(id Value[string], partition string, src Src) *Account {
 		Src:   src,
 	}
 }
+
+// NewDistribution returns a distribution with CloudFront's defaults for
+// what a configuration may leave out: enabled, no default root object, no
+// web ACL, no aliases.
+func NewDistribution(meta Meta) *Distribution {
+	d := meta.Src
+	return &Distribution{
+		Meta:              meta,
+		Enabled:           Defaulted(true, d),
+		DefaultRootObject: Defaulted("", d),
+		WebACL:            Defaulted("", d),
+		Aliases:           Defaulted([]string(nil), d),
+	}
+}
+
+// NewOrigin returns an origin with no origin access control or identity,
+// no origin path and no custom settings.
+func NewOrigin(src Src) *Origin {
+	return &Origin{
+		Src:  src,
+		Path: Defaulted("", src),
+		OAC:  Defaulted("", src),
+		OAI:  Defaulted("", src),
+		S3:   Defaulted(true, src),
+	}
+}
+
+// NewBehavior returns a cache behavior with CloudFront's defaults: GET and
+// HEAD allowed and cached, no cache or origin request policy, no signed
+// URLs.
+func NewBehavior(src Src) *Behavior {
+	return &Behavior{
+		Src:                 src,
+		PathPattern:         Defaulted("*", src),
+		AllowedMethods:      Defaulted([]string{"GET", "HEAD"}, src),
+		CachedMethods:       Defaulted([]string{"GET", "HEAD"}, src),
+		CachePolicy:         Defaulted("", src),
+		OriginRequestPolicy: Defaulted("", src),
+		Signed:              Defaulted(false, src),
+	}
+}
+
+// Complete derives the identities a configuration can leave implicit,
+// the way AWS derives them: a distribution's ARN from its account and ID,
+// a key's ARN from its region, account and ID, an OAI's IAM ARN from its
+// ID, and a key's default policy when it has none. Values already set are
+// kept.
+func (c *Config) Complete() error {
+	part := func(m Meta) string {
+		for _, a := range c.Accounts {
+			if a.ID.Known && m.Account.Known && a.ID.V == m.Account.V && a.Partition.Known {
+				return a.Partition.V
+			}
+		}
+		return "aws"
+	}
+	for _, d := range c.Distributions {
+		if !d.ARN.Known && d.ID.Known && d.Account.Known {
+			d.ARN = Known(DistributionARN(part(d.Meta), d.Account.V, d.ID.V), d.ID.Src)
+		}
+	}
+	for _, o := range c.OAIs {
+		if !o.IAMARN.Known && o.ID.Known {
+			o.IAMARN = Known(OAIARN(o.ID.V), o.ID.Src)
+		}
+	}
+	for _, k := range c.Keys {
+		if !k.ARN.Known && k.ID.Known && k.Account.Known && k.Region.Known {
+			k.ARN = Known(KeyARN(part(k.Meta), k.Region.V, k.Account.V, k.ID.V), k.ID.Src)
+		}
+		if !k.Policy.Known && k.Policy.Missing == "" && k.Policy.Err == nil && k.Account.Known {
+			doc, err := DefaultKeyPolicy(part(k.Meta), k.Account.V, k.Ref, k.Src.Pos)
+			if err != nil {
+				return err
+			}
+			k.Policy = Policy{Value: Defaulted(doc, k.Src)}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+// Package check runs the simulator and the rules over a model and builds
+// the report: the pipeline behind `s3front check` and the library's
+// [github.com/s3front/s3front.Check].
+package check
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/s3front/s3front/internal/rules"
+	"github.com/s3front/s3front/internal/sim"
+	"github.com/s3front/s3front/model"
+	"github.com/s3front/s3front/report"
+)
+
+// Options configure [Run].
+type Options struct {
+	// Now is the time of the check: suppressions past their expiry date
+	// stop applying. The zero value means time.Now().
+	Now time.Time
+	// Rules restricts the rules run (IDs); empty means all.
+	Rules []string
+	// Distribution and URLPath restrict the simulation to one
+	// distribution (by Ref) and one viewer path (as `s3front trace` does).
+	Distribution string
+	URLPath      string
+}
+
+// Run simulates every request path of cfg and applies the rules. The
+// report is sorted and deterministic.
+func Run(ctx context.Context, cfg *model.Config, opts Options) (*report.Report, error) {
+	res, err := sim.Simulate(ctx, cfg, sim.Options{Distribution: opts.Distribution, URLPath: opts.URLPath})
+	if err != nil {
+		return nil, err
+	}
+	rs := rules.All()
+	if len(opts.Rules) > 0 {
+		var keep []*rules.Rule
+		for _, id := range opts.Rules {
+			r := rules.Find(rs, id)
+			if r == nil {
+				return nil, fmt.Errorf("unknown rule %q (see `s3front explain`)", id)
+			}
+			keep = append(keep, r)
+		}
+		rs = keep
+	}
+	findings, err := rules.Run(ctx, cfg, res, rs)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	applySuppressions(findings, cfg.Suppressions, now)
+	rep := &report.Report{Findings: findings, Paths: ReportPaths(res.Paths)}
+	if rep.Findings == nil {
+		rep.Findings = []report.Finding{}
+	}
+	if rep.Paths == nil {
+		rep.Paths = []report.Path{}
+	}
+	rep.Sort()
+	return rep, nil
+}
+
+// applySuppressions marks findings silenced by an unexpired suppression of
+// their rule on their resource (or, for a module address, any resource
+// inside it).
+func applySuppressions(fs []report.Finding, sups []model.Suppression, now time.Time) {
+	today := now.UTC().Format("2006-01-02")
+	for i := range fs {
+		f := &fs[i]
+		for _, s := range sups {
+			if s.Rule != f.Rule || !resourceMatches(s.Resource, f.Resource) {
+				continue
+			}
+			if s.Expires != "" && s.Expires < today {
+				continue
+			}
+			f.Suppressed = &report.Suppression{Reason: s.Reason, Expires: s.Expires, Location: rules.Location(s.Src)}
+			break
+		}
+	}
+}
+
+func resourceMatches(sup, res string) bool {
+	return sup == res || strings.HasPrefix(res, sup+".") || strings.HasPrefix(res, sup+"[") || strings.HasPrefix(res, sup+"/")
+}

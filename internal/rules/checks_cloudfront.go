@@ -1,0 +1,308 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/s3front/s3front/iam"
+	"github.com/s3front/s3front/ident"
+	"github.com/s3front/s3front/internal/sim"
+	"github.com/s3front/s3front/model"
+	"github.com/s3front/s3front/source"
+)
+
+func originSrc(d *model.Distribution, o *model.Origin) model.Src {
+	s := o.Src
+	if s.IsZero() {
+		s = d.Src
+	}
+	if s.Resource == "" {
+		s.Resource = d.Ref
+	}
+	return s
+}
+
+func checkOAILegacy(p *pass) {
+	for _, d := range p.cfg.Distributions {
+		for _, o := range d.Origins {
+			if !o.OAI.Known || o.OAI.V == "" || !o.DomainName.Known {
+				continue
+			}
+			if k := model.ParseEndpoint(o.DomainName.V).Kind; k != model.S3Regional && k != model.S3Global {
+				continue
+			}
+			at := srcOr(o.OAI, originSrc(d, o))
+			if at.Resource == "" {
+				at.Resource = d.Ref
+			}
+			var related []model.Src
+			if oai := p.res.Index.OAI(o.OAI.V); oai != nil {
+				related = append(related, resourceSrc(oai.Meta))
+			}
+			p.report(at, fmt.Sprintf("origin %s of %s uses a legacy origin access identity: it works for SSE-S3 GETs today, but can't read SSE-KMS objects, can't upload, and doesn't work in Regions launched after 2022", quote(render(o.ID.V)), d.Ref),
+				"migrate to origin access control: create one (signing behavior always), grant it in the bucket policy (cloudfront.amazonaws.com with AWS:SourceArn of this distribution) next to the OAI statement, switch the origin to it, deploy, then remove the OAI statement and the OAI", related)
+		}
+	}
+}
+
+func checkViewerHTTP(p *pass) {
+	for _, d := range p.cfg.Distributions {
+		for _, b := range allBehaviors(d) {
+			if b.ViewerProtocolPolicy.Known && b.ViewerProtocolPolicy.V == "allow-all" {
+				at := srcOr(b.ViewerProtocolPolicy, resourceSrc(d.Meta))
+				if at.Resource == "" {
+					at.Resource = d.Ref
+				}
+				p.report(at, fmt.Sprintf("cache behavior %s of %s accepts plain HTTP from viewers (viewer protocol policy allow-all): content and cookies travel unencrypted, and origins that require TLS refuse the requests", quote(behaviorLabel(b)), d.Ref),
+					"set the viewer protocol policy to redirect-to-https (or https-only for APIs)", nil)
+			}
+		}
+	}
+}
+
+func allBehaviors(d *model.Distribution) []*model.Behavior {
+	out := append([]*model.Behavior{}, d.Behaviors...)
+	if d.DefaultBehavior != nil {
+		out = append(out, d.DefaultBehavior)
+	}
+	return out
+}
+
+func checkGlobalEndpoint(p *pass) {
+	for _, d := range p.cfg.Distributions {
+		for _, o := range d.Origins {
+			if !o.DomainName.Known || model.ParseEndpoint(o.DomainName.V).Kind != model.S3Global {
+				continue
+			}
+			at := srcOr(o.DomainName, originSrc(d, o))
+			p.report(at, fmt.Sprintf("origin %s of %s uses the legacy global S3 endpoint %s: new buckets answer 307 redirects (passed to viewers) for up to 24 hours, and buckets in Regions launched since 2019 answer 400", quote(render(o.ID.V)), d.Ref, render(o.DomainName.V)),
+				"use the bucket's regional domain name, <bucket>.s3.<region>.amazonaws.com (Terraform bucket_regional_domain_name, CloudFormation RegionalDomainName)", nil)
+		}
+	}
+}
+
+func checkMissingObject(p *pass) {
+	type key struct {
+		d *model.Distribution
+		b *model.Bucket
+	}
+	done := map[key]bool{}
+	for _, path := range p.res.Paths {
+		if path.Scenario != sim.ViewerGetNew || path.Bucket == nil || path.Uploader != "" || path.CanList == ident.Unknown && path.Outcome != sim.Allow {
+			continue
+		}
+		k := key{path.Distribution, path.Bucket}
+		if done[k] {
+			continue
+		}
+		done[k] = true
+		d := path.Distribution
+		var parts []string
+		if path.Outcome == sim.Allow && path.CanList == ident.False {
+			parts = append(parts, fmt.Sprintf("its origin can't s3:ListBucket %s, so a request for a missing object answers 403 AccessDenied, not 404 (and 403s are easily mistaken for permission problems)", path.Bucket.Ref))
+		}
+		if d.DefaultRootObject.Known && d.DefaultRootObject.V == "" && (d.DefaultBehavior == nil || path.Behavior == d.DefaultBehavior) {
+			if path.CanList == ident.True {
+				parts = append(parts, "it has no default root object and its origin may list the bucket, so GET / returns the bucket's key listing")
+			} else {
+				parts = append(parts, "it has no default root object, so GET / asks S3 for an empty key and answers 403")
+			}
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		at := srcOr(d.DefaultRootObject, resourceSrc(d.Meta))
+		if at.Resource == "" {
+			at.Resource = d.Ref
+		}
+		p.report(at, fmt.Sprintf("%s: %s", d.Ref, strings.Join(parts, "; ")),
+			"set a default root object (default_root_object = \"index.html\"); to get 404 for missing objects, also allow s3:ListBucket on the bucket ARN (no /*) for the same principal and condition", []model.Src{resourceSrc(path.Bucket.Meta)}, PathID(path))
+	}
+}
+
+func checkErrorPage(p *pass) {
+	for _, d := range p.cfg.Distributions {
+		for _, ce := range d.CustomErrors {
+			if !ce.ErrorCode.Known || ce.ErrorCode.V != 403 || !ce.ResponseCode.Known || ce.ResponseCode.V < 200 || ce.ResponseCode.V > 299 {
+				continue
+			}
+			at := srcOr(ce.ErrorCode, ce.Src)
+			if at.Resource == "" {
+				at.Resource = d.Ref
+			}
+			p.report(at, fmt.Sprintf("%s turns every 403 into %d %s (the single-page-app pattern): permission and KMS failures at the origin look like working pages, so outages stay invisible to monitoring that checks status codes", d.Ref, ce.ResponseCode.V, render(ce.ResponsePagePath.V)),
+				"map 404 instead of 403 (grant s3:ListBucket so missing keys answer 404), or route SPA paths with a CloudFront Function; keep 403 visible", nil)
+		}
+	}
+}
+
+func checkAccessControlUnused(p *pass) {
+	used := func(id string, get func(*model.Origin) model.Value[string]) bool {
+		for _, d := range p.cfg.Distributions {
+			for _, o := range d.Origins {
+				v := get(o)
+				if !v.Known || ident.Equal(v.V, id) != ident.False {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, c := range p.cfg.OACs {
+		if c.ID.Known && !used(c.ID.V, func(o *model.Origin) model.Value[string] { return o.OAC }) {
+			p.report(resourceSrc(c.Meta), fmt.Sprintf("origin access control %s is declared but no origin uses it: the intent to sign origin requests was never wired up", c.Ref),
+				"set origin_access_control_id (OriginAccessControlId) on the S3 origin that should use it, or delete it", nil)
+		}
+	}
+	for _, c := range p.cfg.OAIs {
+		if c.ID.Known && !used(c.ID.V, func(o *model.Origin) model.Value[string] { return o.OAI }) {
+			p.report(resourceSrc(c.Meta), fmt.Sprintf("origin access identity %s is declared but no origin uses it", c.Ref),
+				"delete it once no bucket policy refers to it (prefer origin access control for new origins)", nil)
+		}
+	}
+}
+
+func checkKeyRotation(p *pass) {
+	seen := map[*model.Key]bool{}
+	for _, sv := range p.servedBuckets() {
+		e := sv.bucket.Encryption
+		if !e.KeyID.Known || e.KeyID.V == "" {
+			continue
+		}
+		k, ok := p.res.Index.Key(e.KeyID.V)
+		if ok != ident.True || seen[k] {
+			continue
+		}
+		seen[k] = true
+		if k.Manager.Known && k.Manager.V == "CUSTOMER" && k.Rotation.Known && !k.Rotation.V {
+			p.report(srcOr(k.Rotation, resourceSrc(k.Meta)), fmt.Sprintf("%s encrypts %s, which CloudFront serves, and has automatic key rotation off", k.Ref, sv.bucket.Ref),
+				"turn on automatic rotation (enable_key_rotation = true / EnableKeyRotation: true); rotation keeps old key material, so existing objects stay readable", nil)
+		}
+	}
+}
+
+func checkPolicyInvalid(p *pass) {
+	report := func(owner string, pol model.Policy, what string) {
+		if pol.Err == nil {
+			return
+		}
+		at := pol.Src
+		if at.Resource == "" {
+			at.Resource = owner
+		}
+		var ie *iam.Error
+		var ies iam.Errors
+		var se *source.Error
+		switch {
+		case errors.As(pol.Err, &ies) && len(ies) > 0:
+			at.Pos = ies[0].Pos
+		case errors.As(pol.Err, &ie):
+			at.Pos = ie.Pos
+		case errors.As(pol.Err, &se):
+			at.Pos = se.Pos
+		}
+		p.report(at, fmt.Sprintf("the %s of %s is invalid, so AWS rejects it (MalformedPolicyDocument): %s", what, owner, firstLine(pol.Err.Error())),
+			"fix the document at the position shown; the simulation treats the policy as unknown until then", nil)
+	}
+	for _, b := range p.cfg.Buckets {
+		report(b.Ref, b.Policy, "bucket policy")
+	}
+	for _, k := range p.cfg.Keys {
+		report(k.Ref, k.Policy, "key policy")
+		if k.Policy.HasDoc() && !k.Policy.Default && k.Account.Known {
+			checkLockout(p, k)
+		}
+	}
+	for _, a := range p.cfg.Accounts {
+		for _, lv := range [][]model.OrgLevel{a.SCPs.V, a.RCPs.V} {
+			for _, l := range lv {
+				for _, op := range l.Policies {
+					report(op.Ref, op.Policy, "organization policy")
+				}
+			}
+		}
+	}
+}
+
+// checkLockout reports key policies that would lock the account out: KMS
+// refuses a key policy that doesn't let the caller change it again
+// (without BypassPolicyLockoutSafetyCheck), and s3front requires at least
+// one principal of the key's account to keep kms:PutKeyPolicy.
+func checkLockout(p *pass, k *model.Key) {
+	for _, st := range k.Policy.V.Statements {
+		if st.Effect != iam.Allow || st.Principal == nil || st.Action == nil {
+			continue
+		}
+		if st.Principal.Wildcard {
+			return
+		}
+		if st.Principal.AWS == nil {
+			continue
+		}
+		for _, a := range st.Action.Items {
+			if ident.Like(a, "kms:PutKeyPolicy", true) == ident.True {
+				for _, pr := range st.Principal.AWS.Items {
+					acct := principalAccount(pr)
+					if pr == "*" || acct == "" || ident.Equal(acct, k.Account.V) != ident.False {
+						return
+					}
+				}
+			}
+		}
+	}
+	at := k.Policy.Src
+	if at.Resource == "" {
+		at.Resource = k.Ref
+	}
+	p.report(at, fmt.Sprintf("no statement of the key policy of %s lets a principal of its account (%s) call kms:PutKeyPolicy: KMS rejects such a policy (its lockout safety check) because nobody could change it again", k.Ref, render(k.Account.V)),
+		"keep a statement that allows the account root (or an administrator role) kms:* on the key, e.g. {\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::<account>:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}", nil)
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+func checkUnresolved(p *pass) {
+	for _, u := range p.cfg.Unresolved {
+		var paths []string
+		for _, path := range p.res.Paths {
+			if path.Outcome != sim.Unknown {
+				continue
+			}
+			for _, m := range path.Missing {
+				if strings.Contains(m, u.What) || strings.Contains(u.What, m) {
+					paths = append(paths, PathID(path))
+					break
+				}
+			}
+		}
+		msg := fmt.Sprintf("cannot determine %s: %s", u.What, u.Why)
+		if len(paths) > 0 {
+			msg += fmt.Sprintf("; %d simulated path(s) stay unknown because of it", len(paths))
+		}
+		at := u.Src
+		p.report(at, msg, "provide the missing input (see the message) and run again", nil, paths...)
+	}
+}
+
+// principalAccount extracts the account of an AWS principal: 12 digits or
+// the account field of an ARN; "" when it has none.
+func principalAccount(p string) string {
+	if sym, ok := ident.IsSymbol(p); ok && (sym.Kind == ident.Account || sym.Kind == ident.Any) {
+		return p
+	}
+	m, unmask := ident.Mask(p)
+	if !strings.HasPrefix(m, "arn:") {
+		if len(m) == 12 && strings.Trim(m, "0123456789") == "" {
+			return p
+		}
+		return ""
+	}
+	parts := strings.SplitN(m, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return unmask(parts[4])
+}

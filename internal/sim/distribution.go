@@ -1,0 +1,175 @@
+package sim
+
+import (
+	"path"
+	"strings"
+
+	"github.com/s3front/s3front/ident"
+	"github.com/s3front/s3front/model"
+)
+
+// behaviors returns a distribution's cache behaviors in CloudFront's
+// precedence order: ordered behaviors first, the default last.
+func behaviors(d *model.Distribution) []*model.Behavior {
+	out := make([]*model.Behavior, 0, len(d.Behaviors)+1)
+	out = append(out, d.Behaviors...)
+	if d.DefaultBehavior != nil {
+		out = append(out, d.DefaultBehavior)
+	}
+	return out
+}
+
+// target is one origin a behavior sends requests to.
+type target struct {
+	origin *model.Origin
+	// group is the origin group's ID when the origin is a member of one.
+	group string
+	// failover is true for members after the primary.
+	failover bool
+}
+
+// targets resolves a behavior's target origin ID to origins, expanding
+// origin groups into their members (primary first).
+func targets(d *model.Distribution, b *model.Behavior) ([]target, string) {
+	if !b.TargetOrigin.Known {
+		return nil, "the behavior's target origin is unknown: " + b.TargetOrigin.Missing
+	}
+	id := b.TargetOrigin.V
+	for _, o := range d.Origins {
+		if o.ID.Known && ident.Equal(o.ID.V, id) == ident.True {
+			return []target{{origin: o}}, ""
+		}
+	}
+	for _, g := range d.OriginGroups {
+		if !g.ID.Known || ident.Equal(g.ID.V, id) != ident.True {
+			continue
+		}
+		var out []target
+		for i, m := range g.Members {
+			if !m.Known {
+				continue
+			}
+			for _, o := range d.Origins {
+				if o.ID.Known && ident.Equal(o.ID.V, m.V) == ident.True {
+					out = append(out, target{origin: o, group: g.ID.V, failover: i > 0})
+				}
+			}
+		}
+		return out, ""
+	}
+	return nil, "no origin or origin group has the ID " + quote(ident.Render(id))
+}
+
+func quote(s string) string { return "\"" + s + "\"" }
+
+// distribution simulates every behavior and S3 origin of d.
+func (s *simulator) distribution(d *model.Distribution) ([]*Path, []*Cause) {
+	var paths []*Path
+	var causes []*Cause
+	anonDone := map[*model.Origin]bool{}
+	bs := behaviors(d)
+	if s.opts.URLPath != "" {
+		bs = nil
+		if b := behaviorFor(d, s.opts.URLPath); b != nil {
+			bs = []*model.Behavior{b}
+		}
+	}
+	for _, b := range bs {
+		ts, _ := targets(d, b)
+		for _, t := range ts {
+			oc := s.originCtx(d, b, t)
+			if oc == nil {
+				continue // not an S3 origin: outside what s3front simulates
+			}
+			paths = append(paths, s.getExisting(oc)...)
+			paths = append(paths, s.getNew(oc)...)
+			if allows(b, "PUT") {
+				paths = append(paths, s.put(oc))
+			}
+			if allows(b, "DELETE") {
+				paths = append(paths, s.del(oc))
+			}
+			if !anonDone[t.origin] {
+				anonDone[t.origin] = true
+				paths = append(paths, s.directAnonymous(oc))
+			}
+			if c := s.httpViewer(oc); c != nil {
+				causes = append(causes, c)
+			}
+		}
+	}
+	return paths, causes
+}
+
+// allows reports whether the behavior's allowed methods include m.
+func allows(b *model.Behavior, m string) bool {
+	if !b.AllowedMethods.Known {
+		return false
+	}
+	for _, x := range b.AllowedMethods.V {
+		if strings.EqualFold(x, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// sampleKey picks the object a behavior's paths read: the default root
+// object (or index.html) for the default behavior, a key matching the path
+// pattern otherwise.
+func sampleKey(d *model.Distribution, b *model.Behavior) string {
+	pat := "*"
+	if b.PathPattern.Known && b.PathPattern.V != "" {
+		pat = b.PathPattern.V
+	}
+	if pat == "*" || pat == "/*" {
+		if d.DefaultRootObject.Known && d.DefaultRootObject.V != "" && !ident.Has(d.DefaultRootObject.V) {
+			return strings.TrimPrefix(d.DefaultRootObject.V, "/")
+		}
+		return "index.html"
+	}
+	p := strings.TrimPrefix(pat, "/")
+	p = strings.ReplaceAll(p, "?", "x")
+	if strings.HasSuffix(p, "*") {
+		p = strings.TrimSuffix(p, "*") + "example"
+		if strings.HasSuffix(p, "/example") || !strings.Contains(path.Base(p), ".") {
+			p += ".html"
+		}
+	}
+	return strings.ReplaceAll(p, "*", "example")
+}
+
+// objectKey is the S3 key CloudFront requests for a viewer path: the
+// origin path, if any, is prepended.
+func objectKey(o *model.Origin, urlPath string) string {
+	key := strings.TrimPrefix(urlPath, "/")
+	if o.Path.Known && o.Path.V != "" {
+		return strings.Trim(o.Path.V, "/") + "/" + key
+	}
+	return key
+}
+
+// matchPathPattern reports whether a CloudFront path pattern matches a
+// URL path (case-sensitive; * and ? wildcards; a leading / is optional).
+func matchPathPattern(pattern, urlPath string) bool {
+	pattern = "/" + strings.TrimPrefix(pattern, "/")
+	return ident.Like(pattern, urlPath, false) == ident.True
+}
+
+// behaviorFor returns the behavior that serves urlPath.
+func behaviorFor(d *model.Distribution, urlPath string) *model.Behavior {
+	for _, b := range d.Behaviors {
+		if b.PathPattern.Known && matchPathPattern(b.PathPattern.V, urlPath) {
+			return b
+		}
+	}
+	return d.DefaultBehavior
+}
+
+// urlPath is the viewer path a behavior's paths request.
+func (s *simulator) urlPath(oc *originCtx) string {
+	if s.opts.URLPath != "" {
+		return "/" + strings.TrimPrefix(s.opts.URLPath, "/")
+	}
+	return "/" + sampleKey(oc.d, oc.b)
+}

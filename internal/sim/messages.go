@@ -1,0 +1,299 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/s3front/s3front/ident"
+	"github.com/s3front/s3front/model"
+)
+
+// describe completes a cause with its message, fix and related resources,
+// in terms of the path it broke.
+func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
+	d, b := oc.d, oc.bucket
+	dist := d.Ref
+	origin := originName(oc.o)
+	expected := func() string {
+		if p.Expected {
+			return "expected "
+		}
+		return ""
+	}
+	failure := fmt.Sprintf("%s%d %s", expected(), p.Status, p.ErrorCode)
+	if p.Status == 0 {
+		failure = "a deployment error"
+	}
+	bucketName := "(unknown bucket)"
+	if b != nil {
+		bucketName = b.Ref
+	}
+	which := "every object"
+	if p.When == NextUpload {
+		which = "every object uploaded from now on"
+		if p.Uploader != "" {
+			which = "every object " + ident.Render(p.Uploader) + " uploads"
+		}
+	}
+	keyText := func() string {
+		if b == nil {
+			return ""
+		}
+		if b.Encryption.KeyID.Known && b.Encryption.KeyID.V != "" {
+			if k, ok := s.ix.Key(b.Encryption.KeyID.V); ok == ident.True {
+				return k.Ref
+			}
+			return ident.Render(b.Encryption.KeyID.V)
+		}
+		return "aws/s3"
+	}
+	c.Related = append(c.Related, s.related(oc, c)...)
+
+	switch c.Rule {
+	case "oai-sse-kms":
+		c.At = originSrc(d, oc.o)
+		c.Message = fmt.Sprintf("origin %s of %s reads %s through a legacy origin access identity, and its objects are encrypted with SSE-KMS (%s): %s fails with KMS.UnrecognizedClientException (expected 400). S3 cannot call KMS for an OAI, so no key policy change can fix it", origin, dist, bucketName, keyText(), which)
+		if p.When == NextUpload {
+			c.Message += "; objects uploaded before the switch to SSE-KMS keep working until they are replaced"
+		}
+		c.Fix = fmt.Sprintf("migrate the origin to origin access control, in this order:\n1. create an origin access control (origin type s3, signing behavior always, protocol sigv4)\n2. add to the bucket policy of %s, next to the OAI statement:\n%s\n3. add to the key policy of %s:\n%s\n4. attach the origin access control to origin %s and remove the origin access identity; deploy\n5. once the distribution is deployed, remove the OAI statement from the bucket policy and delete the OAI", bucketName, OACBucketStatement(d, b), keyText(), OACKeyStatement(d), origin)
+	case "oac-key-policy-missing":
+		k := keyText()
+		c.Message = fmt.Sprintf("the key policy of %s does not allow cloudfront.amazonaws.com to decrypt for %s: %s (encrypted with this key) fails through origin %s (%s)", k, dist, which, origin, failure)
+		if c.Statement != nil {
+			c.Message = fmt.Sprintf("statement %s of the key policy of %s denies CloudFront's requests for %s: %s encrypted with it fails (%s)", stmtLabel(c), k, dist, which, failure)
+		}
+		c.Fix = fmt.Sprintf("add this statement to the key policy of %s (the AWS:SourceArn condition keeps other distributions out):\n%s", k, OACKeyStatement(d))
+	case "aws-managed-key":
+		c.Message = fmt.Sprintf("%s encrypts new objects with the AWS managed key aws/s3, whose key policy admits only principals of its own account calling through S3 and cannot be changed: %s fails through %s (%s)", bucketName, which, dist, failure)
+		c.Fix = fmt.Sprintf("create a customer managed key in the bucket's region, add to its key policy:\n%s\nset it as the default encryption key of %s (kms_master_key_id / KMSMasterKeyID), then re-encrypt the objects already written with aws/s3 (copy them in place)", OACKeyStatement(d), bucketName)
+	case "bucket-policy-denies-origin":
+		c.Message, c.Fix = s.bucketDenies(p, oc, c, failure)
+	case "source-arn-mismatch":
+		c.Message, c.Fix = s.sourceArnMismatch(p, oc, c, failure)
+	case "oac-signing-disabled":
+		c.Message = fmt.Sprintf("origin access control %s of %s has signing behavior %s: CloudFront does not sign, so S3 sees anonymous requests and the private bucket %s refuses them (%s)", oc.oac.Ref, dist, oc.oac.SigningBehavior.V, bucketName, failure)
+		c.Fix = "set the origin access control's signing behavior to always (signing_behavior = \"always\" / SigningBehavior: always)"
+	case "website-endpoint-origin":
+		c.Message = fmt.Sprintf("origin %s of %s points at the S3 website endpoint of %s: website endpoints are custom origins, so CloudFront never signs (an attached OAC or OAI is ignored), the bucket would have to be public, and KMS-encrypted objects can't be served; with the bucket private, %s fails (%s)", origin, dist, bucketName, which, failure)
+		c.Fix = fmt.Sprintf("point the origin at the bucket's REST endpoint (%s), configure it as an S3 origin with origin access control, and grant it in the bucket policy:\n%s\nIf you used the website endpoint for index documents in subfolders, add a CloudFront Function on viewer requests that appends index.html", regionalDomainText(b), OACBucketStatement(d, b))
+	case "foreign-object-owner":
+		c.Message = fmt.Sprintf("%s uploads into %s, whose Object Ownership is %s: the uploading account owns those objects, and the bucket policy's grant to %s's origin applies only to objects the bucket owner owns, so %s fails (%s)", ident.Render(p.Uploader), bucketName, b.Ownership.V, dist, which, failure)
+		c.Fix = "set Object Ownership to BucketOwnerEnforced (aws_s3_bucket_ownership_controls rule.object_ownership / OwnershipControls.Rules[].ObjectOwnership), which makes the bucket owner own every object; objects written before the change stay owned by the uploader, so copy them in place as the bucket owner afterwards"
+	case "kms-key-unusable":
+		c.Message = fmt.Sprintf("%s: %s fails through %s (%s)", lastFailDetail(p), which, dist, failure)
+		c.Fix = "use an enabled, symmetric customer managed key in the bucket's region as the default encryption key: enable the key, or cancel its deletion (aws kms cancel-key-deletion), or create a key in the bucket's region"
+	case "oac-upload-denied":
+		c.Message, c.Fix = s.uploadDenied(p, oc, c, failure)
+	case "deny-unencrypted-blocks-upload":
+		c.Message = fmt.Sprintf("statement %s of the bucket policy of %s denies s3:PutObject unless the request carries x-amz-server-side-encryption; CloudFront adds no such header, so every upload through %s is denied (%s), although default encryption (%s) would have encrypted it", stmtLabel(c), bucketName, dist, failure, b.Encryption.Algorithm.V)
+		c.Fix = "deny only uploads that ask for the wrong encryption, and let default encryption handle uploads that ask for none: keep the StringNotEquals condition and add \"Null\": {\"s3:x-amz-server-side-encryption\": \"false\"} to the same statement (both must hold for the Deny to apply)"
+	case "bucket-key-context-mismatch":
+		c.Message = fmt.Sprintf("statement %s of the key policy of %s allows the key only when kms:EncryptionContext:aws:s3:arn matches %s, but %s uses an S3 Bucket Key, so the encryption context of objects uploaded from now on is the bucket ARN: they fail through %s (%s)", stmtLabel(c), keyText(), strings.Join(c.Values, ", "), bucketName, dist, failure)
+		c.Fix = fmt.Sprintf("add the bucket ARN (%s) to the condition's values, or condition on the bucket ARN instead of object ARNs", BucketARNText(b))
+	case "requester-pays-origin":
+		c.Message = fmt.Sprintf("%s has Requester Pays enabled: S3 refuses requests without x-amz-request-payer, which CloudFront does not add, so %s fails through %s (%s)", bucketName, which, dist, failure)
+		c.Fix = "turn Requester Pays off for a bucket served through CloudFront (aws_s3_bucket_request_payment_configuration payer = \"BucketOwner\")"
+	case "s3-origin-unsigned":
+		c.Message = fmt.Sprintf("origin %s of %s has neither an origin access control nor an origin access identity: S3 sees anonymous requests, which the bucket %s refuses (%s); SSE-KMS objects could never be served this way", origin, dist, bucketName, failure)
+		c.Fix = fmt.Sprintf("create an origin access control (signing behavior always), attach it to origin %s, and grant it in the bucket policy:\n%s", origin, OACBucketStatement(d, b))
+	case "perimeter-deny-blocks-cloudfront":
+		c.Message = fmt.Sprintf("statement %s denies requests outside a data perimeter (%s) and does not exempt AWS service principals: CloudFront's origin requests for %s carry none of those keys, so the Deny applies and %s fails (%s)", stmtLabel(c), conditionKeys(c), dist, which, failure)
+		c.Fix = "exempt service principals acting for your distributions: add \"Bool\": {\"aws:PrincipalIsAWSService\": \"false\"} to the Deny's conditions (or \"StringNotEqualsIfExists\" for aws:PrincipalOrgID with a separate guard on aws:SourceAccount/aws:SourceOrgID)"
+	case "host-header-forwarded", "origin-domain-invalid":
+		// set where detected
+	}
+}
+
+func stmtLabel(c *Cause) string {
+	if c.Statement == nil {
+		return "(unnamed)"
+	}
+	if c.Statement.Sid != "" {
+		return quote(c.Statement.Sid)
+	}
+	return fmt.Sprintf("#%d", c.Statement.Index+1)
+}
+
+func conditionKeys(c *Cause) string {
+	if c.Statement == nil {
+		return "conditions"
+	}
+	var keys []string
+	for _, cd := range c.Statement.Conditions {
+		keys = append(keys, cd.Operator+" "+cd.Key)
+	}
+	return strings.Join(keys, ", ")
+}
+
+func regionalDomainText(b *model.Bucket) string {
+	if b == nil {
+		return "<bucket>.s3.<region>.amazonaws.com"
+	}
+	if styleOf(b.Ref) == styleTerraform {
+		return b.Ref + ".bucket_regional_domain_name"
+	}
+	if styleOf(b.Ref) == styleCFN {
+		return "!GetAtt " + b.Ref + ".RegionalDomainName"
+	}
+	return model.BucketRegionalDomain("aws", ident.Render(b.Name.V), ident.Render(b.Region.V))
+}
+
+func lastFailDetail(p *Path) string {
+	for i := len(p.Hops) - 1; i >= 0; i-- {
+		if p.Hops[i].Result == Fail {
+			return p.Hops[i].Detail
+		}
+	}
+	return "the request fails"
+}
+
+// related lists the other resources of a broken chain.
+func (s *simulator) related(oc *originCtx, c *Cause) []model.Src {
+	var out []model.Src
+	add := func(src model.Src) {
+		if src.IsZero() || src.Resource == c.At.Resource {
+			return
+		}
+		for _, x := range out {
+			if x.Resource == src.Resource {
+				return
+			}
+		}
+		out = append(out, src)
+	}
+	add(distSrc(oc.d))
+	if oc.oac != nil {
+		add(oc.oac.Src)
+	}
+	if oc.oai != nil {
+		add(oc.oai.Src)
+	}
+	if b := oc.bucket; b != nil {
+		add(b.Src)
+		if b.Policy.Known && b.Policy.V != nil {
+			add(b.Policy.Src)
+		}
+		switch c.Rule {
+		case "oai-sse-kms", "aws-managed-key", "oac-key-policy-missing", "kms-key-unusable", "oac-upload-denied", "bucket-key-context-mismatch":
+			add(b.Encryption.Algorithm.Src)
+			if b.Encryption.KeyID.Known && b.Encryption.KeyID.V != "" {
+				if k, ok := s.ix.Key(b.Encryption.KeyID.V); ok == ident.True {
+					add(k.Src)
+					add(k.Policy.Src)
+				}
+			}
+		case "foreign-object-owner":
+			add(b.Ownership.Src)
+		}
+	}
+	return out
+}
+
+func (s *simulator) bucketDenies(p *Path, oc *originCtx, c *Cause, failure string) (string, string) {
+	d, b := oc.d, oc.bucket
+	who := principalLabel(oc.principal)
+	if oc.mode == modeOAC {
+		who = "cloudfront.amazonaws.com for " + d.Ref
+	}
+	if c.Statement != nil {
+		return fmt.Sprintf("statement %s of the bucket policy of %s denies s3:GetObject for %s: every request through origin %s fails (%s)", stmtLabel(c), b.Ref, who, originName(oc.o), failure),
+			"narrow the Deny so it does not match the distribution's origin requests, e.g. exempt them with a condition on aws:SourceArn (OAC) or aws:PrincipalArn (OAI)"
+	}
+	var stmt string
+	if oc.mode == modeOAI {
+		stmt = OAIBucketStatement(oc.principal.ARN, b)
+	} else {
+		stmt = OACBucketStatement(d, b)
+	}
+	why := "no statement of the bucket policy allows s3:GetObject for " + who
+	if !b.Policy.Known || b.Policy.V == nil {
+		why = b.Ref + " has no bucket policy, so nothing allows s3:GetObject for " + who
+	}
+	if oc.mode == modeOAI && b.Policy.HasDoc() {
+		for _, st := range b.Policy.V.Statements {
+			if st.Principal != nil && st.Principal.AWS != nil {
+				for _, it := range st.Principal.AWS.Items {
+					if strings.Contains(it, "CloudFront Origin Access Identity") && ident.Equal(it, oc.principal.ARN) != ident.True {
+						why = fmt.Sprintf("the bucket policy grants %s, but origin %s uses %s", ident.Render(it), originName(oc.o), ident.Render(oc.principal.ARN))
+					}
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("%s: every request through origin %s of %s fails (%s)", why, originName(oc.o), d.Ref, failure),
+		"add this statement to the bucket policy of " + b.Ref + ":\n" + stmt
+}
+
+func (s *simulator) sourceArnMismatch(p *Path, oc *originCtx, c *Cause, failure string) (string, string) {
+	d := oc.d
+	policyOf := "the bucket policy of " + oc.bucket.Ref
+	if c.At.Resource != "" && c.At.Resource != oc.bucket.Ref && !strings.Contains(c.At.Resource, "bucket_policy") && !strings.Contains(c.At.Resource, "BucketPolicy") {
+		policyOf = "the policy of " + c.At.Resource
+	}
+	var named []string
+	for _, v := range c.Values {
+		desc := quote(ident.Render(v))
+		if other := s.distributionByARN(v); other != nil && other != d {
+			desc += " (distribution " + other.Ref + ")"
+		} else if id := arnResourceID(v); id != "" && strings.HasPrefix(id, "d") && !ident.Has(id) {
+			desc += " (" + quote(id) + " looks like the prefix of a cloudfront.net domain name; distribution IDs start with E)"
+		} else if !strings.HasPrefix(v, "arn:") {
+			desc += " (not an ARN)"
+		}
+		named = append(named, desc)
+	}
+	msg := fmt.Sprintf("statement %s of %s grants cloudfront.amazonaws.com only for AWS:SourceArn %s, not %s (%s): %s fails through origin %s (%s)",
+		stmtLabel(c), policyOf, strings.Join(named, ", "), d.Ref, ident.Render(d.ARN.V), "every request", originName(oc.o), failure)
+	fix := fmt.Sprintf("set AWS:SourceArn in statement %s to this distribution's ARN, %s (if several distributions read the bucket, list each ARN)", stmtLabel(c), DistributionARNText(d))
+	return msg, fix
+}
+
+// distributionByARN finds the distribution whose ARN is certainly v.
+func (s *simulator) distributionByARN(v string) *model.Distribution {
+	for _, d := range s.cfg.Distributions {
+		if d.ARN.Known && ident.Equal(d.ARN.V, v) == ident.True {
+			return d
+		}
+	}
+	return nil
+}
+
+// arnResourceID returns the part after the last / of an ARN.
+func arnResourceID(arn string) string {
+	m, unmask := ident.Mask(arn)
+	if i := strings.LastIndexByte(m, '/'); i >= 0 {
+		return unmask(m[i+1:])
+	}
+	return ""
+}
+
+func (s *simulator) uploadDenied(p *Path, oc *originCtx, c *Cause, failure string) (string, string) {
+	d, b := oc.d, oc.bucket
+	verb := "uploads"
+	action := "s3:PutObject"
+	if p.Scenario == ViewerDelete {
+		verb, action = "deletes", "s3:DeleteObject"
+	}
+	if oc.mode == modeOAI {
+		return fmt.Sprintf("cache behavior %s of %s allows %s, but origin %s uses a legacy origin access identity, which can't carry %s to S3 (%s)", quote(patternOf(oc.b)), d.Ref, strings.ToUpper(strings.TrimSuffix(verb, "s")), originName(oc.o), verb, failure),
+			"migrate the origin to origin access control (signing behavior always) and allow it in the bucket policy:\n" + OACBucketStatement(d, b, "s3:GetObject", action)
+	}
+	if p.Hops[len(p.Hops)-1].Name == "kms" {
+		k := "the default encryption key"
+		if b.Encryption.KeyID.Known {
+			if key, ok := s.ix.Key(b.Encryption.KeyID.V); ok == ident.True {
+				k = key.Ref
+			}
+		}
+		ops := "kms:GenerateDataKey"
+		acts := []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"}
+		if b.Encryption.BucketKey.Known && b.Encryption.BucketKey.V {
+			ops += " (and kms:Decrypt, which S3 Bucket Keys need)"
+		}
+		return fmt.Sprintf("cache behavior %s of %s allows uploads, but the key policy of %s does not allow cloudfront.amazonaws.com %s for it: every upload through %s fails (%s)", quote(patternOf(oc.b)), d.Ref, k, ops, d.Ref, failure),
+			"add this statement to the key policy of " + k + ":\n" + OACKeyStatement(d, acts...)
+	}
+	return fmt.Sprintf("cache behavior %s of %s allows %s, but the bucket policy of %s does not allow %s for cloudfront.amazonaws.com from %s: every such request fails (%s)", quote(patternOf(oc.b)), d.Ref, strings.ToUpper(strings.TrimSuffix(verb, "s")), b.Ref, action, d.Ref, failure),
+		"allow it in the bucket policy (or remove the method from the behavior's allowed methods if viewers should not " + strings.TrimSuffix(verb, "s") + "):\n" + OACBucketStatement(d, b, "s3:GetObject", action)
+}

@@ -1,0 +1,267 @@
+// Package report holds what `s3front check` produces — findings and
+// simulated request paths — and writes it as text, JSON, SARIF or
+// Markdown. It knows nothing of input formats.
+//
+// # JSON contract
+//
+// The JSON form is one object with `findings` and `paths`; field names are
+// a contract with users' CI and never change meaning. New fields may be
+// added.
+package report
+
+import (
+	"sort"
+	"strings"
+)
+
+// Severity of a finding.
+type Severity string
+
+// Severities, from most to least severe.
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+	Note    Severity = "note"
+)
+
+// Rank orders severities: error 3, warning 2, note 1, anything else 0.
+func (s Severity) Rank() int {
+	switch s {
+	case Error:
+		return 3
+	case Warning:
+		return 2
+	case Note:
+		return 1
+	}
+	return 0
+}
+
+// ParseSeverity reads a --fail-on value: error, warning, note or never.
+func ParseSeverity(s string) (Severity, bool) {
+	switch strings.ToLower(s) {
+	case "error", "warning", "note":
+		return Severity(strings.ToLower(s)), true
+	case "never", "none":
+		return "", true
+	}
+	return "", false
+}
+
+// Location is where a finding or hop points: a file position, or an ARN
+// (in File) and a JSON pointer for live resources.
+type Location struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col,omitempty"`
+	Pointer string `json:"pointer,omitempty"`
+}
+
+// String renders file:line:col.
+func (l Location) String() string {
+	s := l.File
+	if l.Line > 0 {
+		s += ":" + itoa(l.Line)
+		if l.Col > 0 {
+			s += ":" + itoa(l.Col)
+		}
+	} else if l.Pointer != "" {
+		s += "#" + l.Pointer
+	}
+	return s
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	neg := i < 0
+	if neg {
+		i = -i
+	}
+	var b []byte
+	for i > 0 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+		i /= 10
+	}
+	if neg {
+		b = append([]byte{'-'}, b...)
+	}
+	return string(b)
+}
+
+// Related is another resource in the chain of a finding.
+type Related struct {
+	Resource string   `json:"resource"`
+	Location Location `json:"location"`
+}
+
+// Suppression says why a finding is not counted.
+type Suppression struct {
+	Reason   string   `json:"reason,omitempty"`
+	Expires  string   `json:"expires,omitempty"`
+	Location Location `json:"location"`
+}
+
+// Finding is one problem at one resource.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Title    string   `json:"title,omitempty"`
+	// Resource is the Terraform address, CloudFormation logical ID or ARN
+	// of the resource to change.
+	Resource string    `json:"resource"`
+	Location Location  `json:"location"`
+	Message  string    `json:"message"`
+	Related  []Related `json:"related"`
+	Fix      string    `json:"fix"`
+	// Paths lists the keys (see Path.ID) of the simulated paths this
+	// finding explains.
+	Paths      []string     `json:"paths,omitempty"`
+	Suppressed *Suppression `json:"suppressed,omitempty"`
+}
+
+// Evidence is one setting or statement that decided a hop.
+type Evidence struct {
+	What     string   `json:"what"`
+	Resource string   `json:"resource,omitempty"`
+	Location Location `json:"location"`
+}
+
+// Hop is one step of a path's trace.
+type Hop struct {
+	Hop      string     `json:"hop"`
+	Result   string     `json:"result"`
+	Detail   string     `json:"detail"`
+	Evidence []Evidence `json:"evidence,omitempty"`
+}
+
+// Path is one simulated request.
+type Path struct {
+	ID           string `json:"id"`
+	Distribution string `json:"distribution"`
+	Origin       string `json:"origin"`
+	Bucket       string `json:"bucket"`
+	Behavior     string `json:"behavior"`
+	Scenario     string `json:"scenario"`
+	Uploader     string `json:"uploader,omitempty"`
+	URL          string `json:"url"`
+	Key          string `json:"key"`
+	// Outcome is allow, deny or unknown.
+	Outcome string `json:"outcome"`
+	// Status and ErrorCode are what the viewer sees; Expected is true when
+	// AWS's exact answer is not confirmed (SEMANTICS marks it UNCONFIRMED).
+	Status    int    `json:"status"`
+	ErrorCode string `json:"error_code"`
+	Expected  bool   `json:"expected,omitempty"`
+	// When is now or next-upload for denied paths.
+	When string `json:"when,omitempty"`
+	// Cause is the rule ID of the root cause of a denied path.
+	Cause   string   `json:"cause,omitempty"`
+	Missing []string `json:"missing,omitempty"`
+	Trace   []Hop    `json:"trace"`
+}
+
+// Summary counts findings and paths.
+type Summary struct {
+	Errors     int `json:"errors"`
+	Warnings   int `json:"warnings"`
+	Notes      int `json:"notes"`
+	Suppressed int `json:"suppressed"`
+	Allowed    int `json:"paths_allowed"`
+	Denied     int `json:"paths_denied"`
+	Unknown    int `json:"paths_unknown"`
+}
+
+// Report is the result of a check.
+type Report struct {
+	Findings []Finding `json:"findings"`
+	Paths    []Path    `json:"paths"`
+	Summary  Summary   `json:"summary"`
+}
+
+// Sort orders findings (severity, resource, location, rule) and paths
+// (distribution, origin, behavior, scenario, uploader) and recomputes the
+// summary, so that output is deterministic.
+func (r *Report) Sort() {
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		a, b := r.Findings[i], r.Findings[j]
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() > b.Severity.Rank()
+		}
+		if a.Resource != b.Resource {
+			return a.Resource < b.Resource
+		}
+		if a.Location.File != b.Location.File {
+			return a.Location.File < b.Location.File
+		}
+		if a.Location.Line != b.Location.Line {
+			return a.Location.Line < b.Location.Line
+		}
+		return a.Rule < b.Rule
+	})
+	sort.SliceStable(r.Paths, func(i, j int) bool {
+		a, b := r.Paths[i], r.Paths[j]
+		for _, c := range [][2]string{{a.Distribution, b.Distribution}, {a.Origin, b.Origin}, {a.Behavior, b.Behavior}, {scenarioOrder(a.Scenario), scenarioOrder(b.Scenario)}, {a.Uploader, b.Uploader}, {a.Key, b.Key}} {
+			if c[0] != c[1] {
+				return c[0] < c[1]
+			}
+		}
+		return false
+	})
+	r.Summary = Summary{}
+	for _, f := range r.Findings {
+		if f.Suppressed != nil {
+			r.Summary.Suppressed++
+			continue
+		}
+		switch f.Severity {
+		case Error:
+			r.Summary.Errors++
+		case Warning:
+			r.Summary.Warnings++
+		case Note:
+			r.Summary.Notes++
+		}
+	}
+	for _, p := range r.Paths {
+		switch p.Outcome {
+		case "allow":
+			r.Summary.Allowed++
+		case "deny":
+			r.Summary.Denied++
+		default:
+			r.Summary.Unknown++
+		}
+	}
+}
+
+func scenarioOrder(s string) string {
+	switch s {
+	case "viewer-get-existing":
+		return "1"
+	case "viewer-get-new":
+		return "2"
+	case "viewer-put":
+		return "3"
+	case "viewer-delete":
+		return "4"
+	case "direct-anonymous-get":
+		return "5"
+	}
+	return "9" + s
+}
+
+// Fails reports whether any unsuppressed finding is at or above threshold;
+// an empty threshold (--fail-on never) never fails.
+func (r *Report) Fails(threshold Severity) bool {
+	if threshold == "" {
+		return false
+	}
+	for _, f := range r.Findings {
+		if f.Suppressed == nil && f.Severity.Rank() >= threshold.Rank() {
+			return true
+		}
+	}
+	return false
+}

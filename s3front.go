@@ -1,0 +1,284 @@
+// Package s3front makes the "private S3 bucket + SSE-KMS + CloudFront"
+// delivery path impossible to get wrong. It loads Terraform (HCL and plan
+// JSON), CloudFormation (and CDK output) or a snapshot into one model
+// ([model.Config]), replays every request a distribution serves — viewer
+// GETs of existing and newly uploaded objects, uploads and deletes through
+// the distribution, anonymous requests straight to the bucket — hop by hop
+// against bucket policies, Block Public Access, object ownership and KMS key
+// policies, and reports what breaks, now or at the next upload, with the
+// exact fix.
+//
+//	cfg, err := s3front.Load(ctx, []string{"./infra"}, s3front.LoadOptions{})
+//	rep, err := s3front.Check(ctx, cfg, s3front.CheckOptions{})
+//	for _, f := range rep.Findings { fmt.Println(f.Rule, f.Resource, f.Message) }
+//
+// # Packages
+//
+// [github.com/s3front/s3front/model] is the neutral graph every input
+// becomes; [github.com/s3front/s3front/iam] evaluates AWS policies;
+// [github.com/s3front/s3front/report] holds findings and paths and writes
+// them as text or JSON. Loaders, the simulator and the rules are internal.
+package s3front
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/s3front/s3front/internal/check"
+	"github.com/s3front/s3front/internal/load/cfn"
+	"github.com/s3front/s3front/internal/load/terraform"
+	"github.com/s3front/s3front/model"
+	"github.com/s3front/s3front/report"
+	"github.com/s3front/s3front/source"
+)
+
+// LoadOptions are the inputs of the loaders.
+type LoadOptions struct {
+	// Terraform: --var name=value, --var-file paths, the environment for
+	// TF_VAR_* (nil: none).
+	Vars     []string
+	VarFiles []string
+	Env      []string
+	// CloudFormation: --parameter Key=Value and parameter files.
+	Parameters     []string
+	ParameterFiles []string
+}
+
+// ErrNoInput is returned when a path holds nothing s3front can read.
+var ErrNoInput = errors.New("no Terraform configuration, CloudFormation template, plan or snapshot found")
+
+// Kind is what an input file or directory is.
+type Kind string
+
+// Input kinds.
+const (
+	KindTerraform      Kind = "terraform"
+	KindPlan           Kind = "terraform-plan"
+	KindCloudFormation Kind = "cloudformation"
+	KindSnapshot       Kind = "snapshot"
+)
+
+// Input is one thing to load.
+type Input struct {
+	Kind Kind
+	// Path is a directory (Terraform) or a file.
+	Path string
+}
+
+// Detect lists the inputs under path: a directory holding .tf, .tf.json or
+// .tofu files is a Terraform root module; each file is classified by its
+// content (a snapshot, `terraform show -json` output, or a CloudFormation
+// template), whatever its name. A directory is searched one level deep,
+// plus cdk.out for CDK apps.
+func Detect(path string) ([]Input, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		k, err := detectFile(path)
+		if err != nil {
+			return nil, err
+		}
+		if k == "" {
+			if isTerraformFile(path) {
+				return []Input{{Kind: KindTerraform, Path: filepath.Dir(path)}}, nil
+			}
+			return nil, fmt.Errorf("%s: %w", path, ErrNoInput)
+		}
+		return []Input{{Kind: k, Path: path}}, nil
+	}
+	var out []Input
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, err
+	}
+	tf := false
+	for _, e := range entries {
+		if !e.IsDir() && isTerraformFile(e.Name()) {
+			tf = true
+		}
+	}
+	if tf {
+		out = append(out, Input{Kind: KindTerraform, Path: path})
+	}
+	files := regularFiles(path, entries)
+	if cdk := filepath.Join(path, "cdk.out"); isDir(cdk) {
+		if es, err := os.ReadDir(cdk); err == nil {
+			files = append(files, regularFiles(cdk, es)...)
+		}
+	}
+	for _, f := range files {
+		k, err := detectFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if k != "" {
+			out = append(out, Input{Kind: k, Path: f})
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: %w", path, ErrNoInput)
+	}
+	return out, nil
+}
+
+func regularFiles(dir string, entries []fs.DirEntry) []string {
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		switch strings.ToLower(filepath.Ext(e.Name())) {
+		case ".json", ".yaml", ".yml", ".template":
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+func isTerraformFile(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json") || strings.HasSuffix(name, ".tofu")
+}
+
+// detectFile classifies a file by content; "" means none of ours.
+func detectFile(path string) (Kind, error) {
+	if isTerraformFile(path) {
+		return "", nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case model.IsSnapshot(data):
+		return KindSnapshot, nil
+	case terraform.IsPlan(data):
+		return KindPlan, nil
+	case cfn.IsTemplate(data):
+		return KindCloudFormation, nil
+	}
+	return "", nil
+}
+
+// Load reads every input under paths into one model. Paths in positions
+// are relative to the working directory, as the user wrote them.
+func Load(ctx context.Context, paths []string, opts LoadOptions) (*model.Config, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	cfg := &model.Config{}
+	for _, p := range paths {
+		inputs, err := Detect(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range inputs {
+			c, err := LoadInput(ctx, in, opts)
+			if err != nil {
+				return nil, err
+			}
+			cfg.Merge(c)
+		}
+	}
+	cfg.Sort()
+	return cfg, nil
+}
+
+// LoadInput loads one detected input.
+func LoadInput(ctx context.Context, in Input, opts LoadOptions) (*model.Config, error) {
+	var (
+		cfg *model.Config
+		err error
+		dir string
+	)
+	switch in.Kind {
+	case KindTerraform:
+		dir = in.Path
+		cfg, err = terraform.LoadDir(ctx, os.DirFS(dir), ".", terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env})
+	case KindPlan:
+		data, rerr := os.ReadFile(in.Path)
+		if rerr != nil {
+			return nil, rerr
+		}
+		dir = filepath.Dir(in.Path)
+		cfg, err = terraform.LoadPlan(ctx, filepath.Base(in.Path), data, terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env})
+	case KindCloudFormation:
+		dir = filepath.Dir(in.Path)
+		cfg, err = cfn.Load(ctx, os.DirFS(dir), filepath.Base(in.Path), cfn.Options{Parameters: opts.Parameters, ParameterFiles: opts.ParameterFiles})
+	case KindSnapshot:
+		data, rerr := os.ReadFile(in.Path)
+		if rerr != nil {
+			return nil, rerr
+		}
+		dir = filepath.Dir(in.Path)
+		cfg, err = model.ReadSnapshot(filepath.Base(in.Path), data)
+	default:
+		return nil, fmt.Errorf("unknown input kind %q", in.Kind)
+	}
+	if err != nil {
+		prefixErrorFiles(err, dir)
+		return nil, err
+	}
+	if dir != "." && dir != "" {
+		model.RewriteFiles(cfg, func(f string) string {
+			if filepath.IsAbs(f) || strings.HasPrefix(f, "arn:") {
+				return f
+			}
+			return filepath.ToSlash(filepath.Join(dir, f))
+		})
+	}
+	return cfg, nil
+}
+
+// prefixErrorFiles makes positions in loader errors relative to the
+// working directory.
+func prefixErrorFiles(err error, dir string) {
+	if dir == "." || dir == "" {
+		return
+	}
+	fix := func(p *source.Pos) {
+		if p.File != "" && !filepath.IsAbs(p.File) && !strings.HasPrefix(p.File, dir+"/") {
+			p.File = filepath.ToSlash(filepath.Join(dir, p.File))
+		}
+	}
+	var walk func(e error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if se, ok := e.(*source.Error); ok {
+			fix(&se.Pos)
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+}
+
+// CheckOptions configure [Check].
+type CheckOptions = check.Options
+
+// Check simulates every request path of cfg and applies the rules. The
+// report is sorted and deterministic.
+func Check(ctx context.Context, cfg *model.Config, opts CheckOptions) (*report.Report, error) {
+	return check.Run(ctx, cfg, opts)
+}
