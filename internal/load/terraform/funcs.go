@@ -43,7 +43,7 @@ func (l *loader) functions() map[string]function.Function {
 		"ceil":            stdlib.CeilFunc,
 		"chomp":           stdlib.ChompFunc,
 		"chunklist":       stdlib.ChunklistFunc,
-		"coalesce":        stdlib.CoalesceFunc,
+		"coalesce":        coalesceFunc,
 		"coalescelist":    stdlib.CoalesceListFunc,
 		"compact":         stdlib.CompactFunc,
 		"concat":          stdlib.ConcatFunc,
@@ -536,3 +536,36 @@ func (l *loader) templateFileFunc(base map[string]function.Function) function.Fu
 		},
 	})
 }
+
+// coalesceFunc is Terraform's coalesce: the first argument that is
+// neither null nor an empty string.
+var coalesceFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "vals", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		types := make([]cty.Type, len(args))
+		for i, a := range args {
+			types[i] = a.Type()
+		}
+		ty, _ := convert.UnifyUnsafe(types)
+		if ty == cty.NilType {
+			return cty.NilType, errors.New("all arguments must have the same type")
+		}
+		return ty, nil
+	},
+	Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+		for _, a := range args {
+			c, err := convert.Convert(a, ret)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			if !c.IsKnown() {
+				return cty.UnknownVal(ret), nil
+			}
+			if c.IsNull() || (ret == cty.String && c.AsString() == "") {
+				continue
+			}
+			return c, nil
+		}
+		return cty.NilVal, errors.New("no non-null, non-empty-string arguments")
+	},
+})
