@@ -4,6 +4,10 @@ import "github.com/spf13/cobra"
 
 // commands lists the subcommands. Each lives in its own file.
 var commands = []func(*env) *cobra.Command{
+	newCheckCmd,
+	newTraceCmd,
+	newExplainCmd,
+	newSnapshotCmd,
 	newPolicyCmd,
 	newVersionCmd,
 }

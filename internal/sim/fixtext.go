@@ -124,9 +124,9 @@ func statementJSON(m map[string]any) string {
 			b.WriteString(",\n")
 		}
 		first = false
-		val, _ := json.MarshalIndent(v, "  ", "  ")
+		val, _ := json.Marshal(v)
 		b.WriteString("  \"" + k + "\": ")
-		b.Write(unescapeHTML(val))
+		b.Write(spaced(unescapeHTML(val)))
 	}
 	b.WriteString("\n}")
 	return b.String()
@@ -138,4 +138,25 @@ func unescapeHTML(b []byte) []byte {
 	s = strings.ReplaceAll(s, `\u003e`, ">")
 	s = strings.ReplaceAll(s, `\u0026`, "&")
 	return []byte(s)
+}
+
+// spaced puts a space after the colons and commas of compact JSON (outside
+// strings), the way people write policies.
+func spaced(b []byte) []byte {
+	var out []byte
+	in := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		out = append(out, c)
+		switch {
+		case c == '\\' && in && i+1 < len(b):
+			i++
+			out = append(out, b[i])
+		case c == '"':
+			in = !in
+		case !in && (c == ':' || c == ','):
+			out = append(out, ' ')
+		}
+	}
+	return out
 }

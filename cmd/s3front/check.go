@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3front/s3front"
+	"github.com/s3front/s3front/report"
+)
+
+func newCheckCmd(e *env) *cobra.Command {
+	var (
+		in      inputFlags
+		color   colorFlag
+		format  string
+		failOn  string
+		verbose bool
+		all     bool
+		only    []string
+	)
+	c := &cobra.Command{
+		Use:   "check [PATH...]",
+		Short: "simulate every request path and report what breaks",
+		Long: `check loads Terraform (a directory, or plan/state JSON), CloudFormation
+templates (including CDK output) and snapshots, simulates every request each
+distribution serves (viewer GETs of existing and newly uploaded objects,
+uploads and deletes, anonymous requests straight to the bucket), and reports
+what breaks, now or at the next upload, with the fix.
+
+Inputs are detected by content; a directory may hold several kinds.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage or input error.`,
+		Example: `  s3front check ./infra
+  s3front check --format json --fail-on warning ./infra
+  s3front check -v template.yaml
+  s3front check --var-file prod.tfvars ./infra`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			threshold, ok := report.ParseSeverity(failOn)
+			if !ok {
+				return usageError{fmt.Errorf("--fail-on must be error, warning, note or never, not %q", failOn)}
+			}
+			if format != "text" && format != "json" {
+				return usageError{fmt.Errorf("--format must be text or json, not %q", format)}
+			}
+			useColor, err := color.enabled(e)
+			if err != nil {
+				return err
+			}
+			cfg, err := in.load(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			rep, err := s3front.Check(cmd.Context(), cfg, s3front.CheckOptions{Rules: only})
+			if err != nil {
+				return usageError{err}
+			}
+			switch format {
+			case "json":
+				err = report.WriteJSON(e.stdout, rep)
+			default:
+				err = report.WriteText(e.stdout, rep, report.TextOptions{Color: useColor, Verbose: verbose, All: all})
+			}
+			if err != nil {
+				return err
+			}
+			if rep.Fails(threshold) {
+				return &exitError{code: exitFindings}
+			}
+			return nil
+		},
+	}
+	in.register(c)
+	color.register(c)
+	c.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
+	c.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this `severity`: error, warning, note or never")
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every path's hop-by-hop trace")
+	c.Flags().BoolVar(&all, "all", false, "list paths that work as intended too")
+	c.Flags().StringSliceVar(&only, "rule", nil, "run only these rule `IDs` (comma-separated or repeated)")
+	return c
+}

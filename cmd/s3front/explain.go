@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3front/s3front/internal/rules"
+)
+
+func newExplainCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain [RULE-ID | ERROR-CODE]",
+		Short: "explain a rule, or the AWS error code a viewer sees",
+		Long: `explain prints what a rule means, why AWS behaves that way and how to fix
+it. Given an AWS error code (KMS.UnrecognizedClientException, AccessDenied,
+KMS.DisabledException...) it lists the rules that produce it, most specific
+first, and explains the first. Without an argument it lists every rule.`,
+		Example: `  s3front explain oai-sse-kms
+  s3front explain KMS.UnrecognizedClientException`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			all := rules.All()
+			if len(args) == 0 {
+				for _, r := range all {
+					fmt.Fprintf(e.stdout, "%-32s %-8s %s\n", r.ID, r.Severity, r.Title)
+				}
+				return nil
+			}
+			arg := args[0]
+			if r := rules.Find(all, strings.ToLower(arg)); r != nil {
+				writeRule(e, r)
+				return nil
+			}
+			if rs := rules.ForCode(all, arg); len(rs) > 0 {
+				fmt.Fprintf(e.stdout, "%s is what viewers see when:\n", arg)
+				for _, r := range rs {
+					fmt.Fprintf(e.stdout, "  %-32s %s\n", r.ID, r.Title)
+				}
+				fmt.Fprintln(e.stdout)
+				writeRule(e, rs[0])
+				return nil
+			}
+			return usageError{fmt.Errorf("%q is neither a rule ID nor an error code s3front knows; run 's3front explain' for the list", arg)}
+		},
+	}
+}
+
+func writeRule(e *env, r *rules.Rule) {
+	fmt.Fprintf(e.stdout, "%s: %s\n", r.ID, r.Title)
+	meta := "severity: " + string(r.Severity)
+	if len(r.Sections) > 0 {
+		meta += " · SEMANTICS §" + strings.Join(r.Sections, ", §")
+	}
+	if len(r.Codes) > 0 {
+		meta += " · error codes: " + strings.Join(r.Codes, ", ")
+	}
+	fmt.Fprintf(e.stdout, "%s\n\n%s\n", meta, r.Doc)
+}

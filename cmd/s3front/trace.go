@@ -1,0 +1,178 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3front/s3front"
+	"github.com/s3front/s3front/model"
+	"github.com/s3front/s3front/report"
+)
+
+func newTraceCmd(e *env) *cobra.Command {
+	var (
+		in     inputFlags
+		color  colorFlag
+		dist   string
+		url    string
+		format string
+	)
+	c := &cobra.Command{
+		Use:   "trace [PATH...] --distribution REF [--url /path]",
+		Short: "show every scenario for one distribution and URL path, hop by hop",
+		Long: `trace answers "why is this a 403?": it simulates every scenario of one
+distribution for one viewer path (the behavior that serves it, every origin it
+can reach) and prints each hop with its decision and the statements or settings
+that decided it, with their locations.
+
+--distribution takes the distribution's Terraform address, CloudFormation
+logical ID, ARN, or a unique part of one of them. It may be left out when the
+input has a single distribution.`,
+		Example: `  s3front trace ./infra --distribution aws_cloudfront_distribution.web --url /index.html
+  s3front trace template.yaml --distribution SiteDistribution --format json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usageError{fmt.Errorf("--format must be text or json, not %q", format)}
+			}
+			useColor, err := color.enabled(e)
+			if err != nil {
+				return err
+			}
+			cfg, err := in.load(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			d, err := pickDistribution(cfg, dist)
+			if err != nil {
+				return err
+			}
+			rep, err := s3front.Check(cmd.Context(), cfg, s3front.CheckOptions{Distribution: d.Ref, URLPath: url})
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return report.WriteJSON(e.stdout, &report.Report{Paths: rep.Paths, Findings: causeFindings(rep), Summary: rep.Summary})
+			}
+			return writeTrace(e, rep, d, url, useColor)
+		},
+	}
+	in.register(c)
+	color.register(c)
+	c.Flags().StringVarP(&dist, "distribution", "d", "", "the distribution: Terraform address, logical ID, ARN or a unique part")
+	c.Flags().StringVar(&url, "url", "", "the viewer `path` to trace, e.g. /assets/app.js (default: each behavior's sample object)")
+	c.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
+	return c
+}
+
+// causeFindings keeps the findings that explain some path.
+func causeFindings(rep *report.Report) []report.Finding {
+	out := []report.Finding{}
+	for _, f := range rep.Findings {
+		if len(f.Paths) > 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func pickDistribution(cfg *model.Config, want string) (*model.Distribution, error) {
+	var refs []string
+	for _, d := range cfg.Distributions {
+		refs = append(refs, d.Ref)
+	}
+	sort.Strings(refs)
+	if want == "" {
+		if len(cfg.Distributions) == 1 {
+			return cfg.Distributions[0], nil
+		}
+		if len(cfg.Distributions) == 0 {
+			return nil, usageError{fmt.Errorf("the input has no CloudFront distribution")}
+		}
+		return nil, usageError{fmt.Errorf("the input has %d distributions; choose one with --distribution: %s", len(refs), strings.Join(refs, ", "))}
+	}
+	var hits []*model.Distribution
+	for _, d := range cfg.Distributions {
+		if d.Ref == want || (d.ARN.Known && d.ARN.V == want) || (d.ID.Known && d.ID.V == want) {
+			return d, nil
+		}
+		if strings.Contains(d.Ref, want) {
+			hits = append(hits, d)
+		}
+	}
+	if len(hits) == 1 {
+		return hits[0], nil
+	}
+	if len(hits) > 1 {
+		var names []string
+		for _, h := range hits {
+			names = append(names, h.Ref)
+		}
+		return nil, usageError{fmt.Errorf("--distribution %q matches %d distributions: %s", want, len(hits), strings.Join(names, ", "))}
+	}
+	return nil, usageError{fmt.Errorf("no distribution %q in the input; it has: %s", want, strings.Join(refs, ", "))}
+}
+
+func writeTrace(e *env, rep *report.Report, d *model.Distribution, url string, useColor bool) error {
+	var b strings.Builder
+	byRule := map[string]*report.Finding{}
+	for i := range rep.Findings {
+		for _, id := range rep.Findings[i].Paths {
+			byRule[id+"|"+rep.Findings[i].Rule] = &rep.Findings[i]
+		}
+	}
+	target := url
+	if target == "" {
+		target = "each behavior's sample object"
+	}
+	fmt.Fprintf(&b, "%s, %s\n\n", d.Ref, target)
+	if len(rep.Paths) == 0 {
+		b.WriteString("no S3 origin serves this path\n")
+	}
+	for _, p := range rep.Paths {
+		head := fmt.Sprintf("%s %s", p.Scenario, p.URL)
+		if p.Uploader != "" {
+			head += " (uploaded by " + p.Uploader + ")"
+		}
+		fmt.Fprintf(&b, "%s  via behavior %q, origin %q, bucket %s\n", head, p.Behavior, p.Origin, orDash(p.Bucket))
+		for i, h := range p.Trace {
+			fmt.Fprintf(&b, "  %d. %-9s %-7s %s\n", i+1, h.Hop, h.Result, h.Detail)
+			for _, ev := range h.Evidence {
+				fmt.Fprintf(&b, "     %-17s %s (%s)\n", "", ev.Location.String(), ev.What)
+			}
+		}
+		switch p.Outcome {
+		case "allow":
+			fmt.Fprintf(&b, "  => allowed (%d)\n", p.Status)
+		case "deny":
+			exp := ""
+			if p.Expected {
+				exp = " (expected: AWS does not document the exact response)"
+			}
+			when := ""
+			if p.When == "next-upload" {
+				when = ", from the next upload on"
+			}
+			fmt.Fprintf(&b, "  => denied: %d %s%s%s\n", p.Status, p.ErrorCode, exp, when)
+		default:
+			fmt.Fprintf(&b, "  => cannot determine: %s\n", strings.Join(p.Missing, "; "))
+		}
+		if f := byRule[p.ID+"|"+p.Cause]; f != nil {
+			fmt.Fprintf(&b, "  cause %s at %s (%s): %s\n", f.Rule, f.Resource, f.Location, f.Message)
+			fmt.Fprintf(&b, "  fix: %s\n", strings.ReplaceAll(f.Fix, "\n", "\n       "))
+		}
+		b.WriteString("\n")
+	}
+	_, err := fmt.Fprint(e.stdout, b.String())
+	_ = useColor
+	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

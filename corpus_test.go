@@ -1,0 +1,108 @@
+package s3front_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/s3front/s3front"
+	"github.com/s3front/s3front/internal/corpus"
+	"github.com/s3front/s3front/report"
+)
+
+var fixedNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+// TestCorpus runs check on every corpus case — the shared scenarios
+// (testdata/scenarios, kept byte-identical with ../shared/scenarios), our
+// own Terraform and CloudFormation cases (testdata/corpus) and the snapshot
+// versions (testdata/snapshots) — and holds each to its expect.json.
+func TestCorpus(t *testing.T) {
+	cases, err := corpus.Cases("testdata/scenarios", "testdata/corpus", "testdata/snapshots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 30 {
+		t.Fatalf("found only %d corpus cases", len(cases))
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			rep := checkPath(t, c.Input)
+			exp, err := corpus.ReadExpect(c.Expect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range corpus.Verify(exp, rep) {
+				t.Error(p)
+			}
+			for _, f := range rep.Findings {
+				if f.Resource == "" || f.Location.File == "" || (f.Location.Line == 0 && f.Location.Pointer == "") {
+					t.Errorf("finding %s has no resource or location: %+v", f.Rule, f.Location)
+				}
+			}
+		})
+	}
+}
+
+func checkPath(t testing.TB, path string) *report.Report {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := s3front.Load(ctx, []string{path}, s3front.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s3front.Check(ctx, cfg, s3front.CheckOptions{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// TestScenariosInSync keeps testdata/scenarios identical to the shared
+// scenarios when the shared folder is next to the repository.
+func TestScenariosInSync(t *testing.T) {
+	shared := filepath.Join("..", "shared", "scenarios")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skip("../shared/scenarios is not present")
+	}
+	err := filepath.WalkDir(shared, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Base(p) == "README.md" {
+			return err
+		}
+		rel, _ := filepath.Rel(shared, p)
+		want, _ := os.ReadFile(p)
+		got, err := os.ReadFile(filepath.Join("testdata", "scenarios", rel))
+		if err != nil {
+			t.Errorf("%s is not copied into testdata/scenarios", rel)
+			return nil
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("testdata/scenarios/%s differs from the shared scenario", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDeterministic checks that the same input gives the same bytes.
+func TestDeterministic(t *testing.T) {
+	for _, in := range []string{"testdata/scenarios/13-four-apps-module-for-each", "testdata/scenarios/15-cfn-oac-correct/template.json", "testdata/snapshots/04-source-arn-other-distribution/snapshot.json"} {
+		var first []byte
+		for i := 0; i < 3; i++ {
+			var b bytes.Buffer
+			if err := report.WriteJSON(&b, checkPath(t, in)); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first = b.Bytes()
+			} else if !bytes.Equal(first, b.Bytes()) {
+				t.Fatalf("%s: run %d gave different output", in, i+1)
+			}
+		}
+	}
+}
