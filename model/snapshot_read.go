@@ -444,6 +444,9 @@ func (d *decoder) policy(n *source.Node, v reflect.Value, resource string) error
 			}
 		}
 	}
+	if name == resource && p.Src.Resource != "" {
+		name = p.Src.Resource
+	}
 	if doc != nil && p.Err == nil && p.Known {
 		if positions != nil {
 			relocate(doc, positions)

@@ -283,6 +283,9 @@ func checkUnresolved(p *pass) {
 			msg += fmt.Sprintf("; %d simulated path(s) stay unknown because of it", len(paths))
 		}
 		at := u.Src
+		if at.Resource == "" {
+			at.Resource = u.What
+		}
 		p.report(at, msg, "provide the missing input (see the message) and run again", nil, paths...)
 	}
 }

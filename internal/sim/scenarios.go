@@ -245,7 +245,7 @@ func (s *simulator) uploadHop(p *Path, oc *originCtx, w writer, enc encryption) 
 		} else if enc.keyID.Known && strings.HasPrefix(enc.alg.V, "aws:kms") {
 			desc += " with the AWS managed key aws/s3"
 		}
-		if enc.bucketKey.Known && enc.bucketKey.V {
+		if enc.bucketKey.Known && enc.bucketKey.V && strings.HasPrefix(enc.alg.V, "aws:kms") {
 			desc += " and an S3 Bucket Key"
 		}
 		parts = append(parts, "encrypted by "+enc.what+" ("+desc+")")
