@@ -155,7 +155,7 @@ type Path struct {
 	ErrorCode string `json:"error_code"`
 	Expected  bool   `json:"expected,omitempty"`
 	// When is now or next-upload for denied paths.
-	When string `json:"when,omitempty"`
+	When string `json:"when"`
 	// Cause is the rule ID of the root cause of a denied path.
 	Cause   string   `json:"cause,omitempty"`
 	Missing []string `json:"missing,omitempty"`
