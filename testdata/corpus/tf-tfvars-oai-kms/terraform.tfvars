@@ -1,0 +1,3 @@
+region      = "ap-northeast-1"
+bucket_name = "tokyo-storefront-assets"
+use_kms     = true
