@@ -71,7 +71,7 @@ resource "aws_s3_bucket_policy" "inbox" {
       Sid       = "AllowCloudFrontServicePrincipalReadOnly"
       Effect    = "Allow"
       Principal = { Service = "cloudfront.amazonaws.com" }
-      Action    = ["s3:GetObject", "s3:PutObject"]
+      Action    = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
       Resource  = "${aws_s3_bucket.inbox.arn}/*"
       Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.inbox.arn } }
     }]
