@@ -23,17 +23,21 @@ type instance struct {
 	computed map[string]cty.Value
 	w        where
 	src      model.Src
+	// modPrefix is the address prefix of the module instance ("" at the
+	// root, module.a["x"]. below it).
+	modPrefix string
 }
 
 func (ri *resInst) instance() *instance {
 	return &instance{
-		addr:     ri.addr,
-		typ:      ri.typ(),
-		mode:     ri.mode(),
-		body:     ri.body,
-		computed: ri.extra,
-		w:        whereOf(ri.prov, ri.body),
-		src:      model.Src{Resource: ri.addr, Pos: ri.body.pos},
+		addr:      ri.addr,
+		typ:       ri.typ(),
+		mode:      ri.mode(),
+		body:      ri.body,
+		computed:  ri.extra,
+		w:         whereOf(ri.prov, ri.body),
+		src:       model.Src{Resource: ri.addr, Pos: ri.body.pos},
+		modPrefix: ri.node.mi.prefix(),
 	}
 }
 

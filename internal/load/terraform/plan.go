@@ -66,7 +66,7 @@ func LoadPlan(ctx context.Context, file string, data []byte, opts Options) (*mod
 	}
 	l := newLoader(ctx, nil, ".", opts)
 	l.addFile(file)
-	p := &planReader{l: l, file: file, provs: map[string]*planProvider{}, provOf: map[string]string{}, configured: map[string]map[string]bool{}}
+	p := &planReader{l: l, file: file, provs: map[string]*planProvider{}, provOf: map[string]string{}, configured: map[string]map[string]bool{}, exprs: map[string]*source.Node{}}
 	var values *source.Node
 	switch {
 	case root.Get("planned_values") != nil:
@@ -112,13 +112,20 @@ func LoadPlan(ctx context.Context, file string, data []byte, opts Options) (*mod
 	}
 	p.callerAccounts(resources)
 	b := newBuilder(l)
+	var insts []*instance
+	byAddr := map[string]*instance{}
 	for _, r := range resources {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		if in := p.instance(r); in != nil {
-			b.add(in)
+			insts = append(insts, in)
+			byAddr[in.addr] = in
 		}
+	}
+	for _, in := range insts {
+		resolveRefs(in, in.body, byAddr)
+		b.add(in)
 	}
 	cfg := b.finish()
 	if len(l.errs) > 0 {
@@ -141,6 +148,8 @@ type planReader struct {
 	// configured lists, per configuration address, the arguments the
 	// configuration sets.
 	configured map[string]map[string]bool
+	// exprs holds, per configuration address, the expressions node.
+	exprs map[string]*source.Node
 	// caller maps a provider key to the account data.aws_caller_identity
 	// read under it.
 	caller map[string]string
@@ -214,6 +223,7 @@ func (p *planReader) readConfigModule(m *source.Node, prefix string) {
 				}
 			}
 			p.configured[addr] = set
+			p.exprs[addr] = r.Get("expressions")
 		}
 	}
 	if mc := m.Get("module_calls"); mc != nil {
@@ -373,6 +383,7 @@ func (p *planReader) instance(r *source.Node) *instance {
 	}
 	sch := schemaFor(mode, typ)
 	body := planBlock(typ, r.Pos, vals, p.unknown[addr], sch)
+	attachRefs(body, p.exprs[configAddr(addr)])
 	if set, ok := p.configured[configAddr(addr)]; ok && mode == managed {
 		// Attributes the provider computes and the configuration does
 		// not set are AWS's to decide; unknown ones are left out.
@@ -396,8 +407,12 @@ func (p *planReader) instance(r *source.Node) *instance {
 			comp["json"] = a.val
 		}
 	}
+	prefix := ""
+	if i := strings.LastIndex(addr, typ+"."+textOf(r.Get("name"))); i > 0 {
+		prefix = strings.TrimSuffix(addr[:i], "data.")
+	}
 	return &instance{addr: addr, typ: typ, mode: mode, body: body, computed: comp, w: w,
-		src: model.Src{Resource: addr, Pos: r.Pos}}
+		src: model.Src{Resource: addr, Pos: r.Pos}, modPrefix: prefix}
 }
 
 // planBlock builds an evaluated block from plan values: with the schema,
@@ -480,4 +495,86 @@ func nodeValue(n, unk *source.Node, depth int) cty.Value {
 		return cty.ObjectVal(m)
 	}
 	return cty.NullVal(cty.DynamicPseudoType)
+}
+
+// attachRefs records, for each attribute known only after apply, the
+// references of its configuration expression.
+func attachRefs(b *evBlock, ex *source.Node) {
+	if ex == nil || ex.Kind != source.Object {
+		return
+	}
+	for n, a := range b.attrs {
+		if a.val.IsKnown() {
+			continue
+		}
+		if r := ex.Get(n).Get("references"); r != nil {
+			for _, e := range r.Elems {
+				if e.Kind == source.String {
+					a.refs = append(a.refs, e.Text)
+				}
+			}
+		}
+	}
+	counts := map[string]int{}
+	for _, c := range b.blocks {
+		i := counts[c.typ]
+		counts[c.typ]++
+		be := ex.Get(c.typ)
+		if be != nil && be.Kind == source.Array && i < len(be.Elems) {
+			attachRefs(c, be.Elems[i])
+		}
+	}
+}
+
+// refTargets are the arguments that are, in practice, a plain reference
+// to another resource's identity; an unknown one in a plan takes that
+// identity (the same symbol HCL evaluation gives it).
+var refTargets = map[string]bool{
+	"bucket": true, "domain_name": true, "origin_access_identity": true, "origin_access_control_id": true,
+	"key_id": true, "target_key_id": true, "kms_master_key_id": true, "kms_key_id": true,
+	"cache_policy_id": true, "origin_request_policy_id": true,
+}
+
+// resolveRefs fills attributes known only after apply whose expression is
+// a reference to a computed identity of another resource of the plan.
+func resolveRefs(in *instance, b *evBlock, byAddr map[string]*instance) {
+	prefix := in.modPrefix
+	for n, a := range b.attrs {
+		if a.val.IsKnown() || !refTargets[n] || len(a.refs) == 0 {
+			continue
+		}
+		found := ""
+		for _, ref := range a.refs {
+			parts := strings.Split(ref, ".")
+			var res, attr string
+			switch {
+			case len(parts) == 3 && parts[0] != "data" && parts[0] != "module" && parts[0] != "var" && parts[0] != "local":
+				res, attr = parts[0]+"."+parts[1], parts[2]
+			case len(parts) == 4 && parts[0] == "data":
+				res, attr = strings.Join(parts[:3], "."), parts[3]
+			default:
+				continue
+			}
+			target, ok := byAddr[prefix+res]
+			if !ok {
+				continue
+			}
+			v, ok := target.computed[attr]
+			if !ok {
+				continue
+			}
+			s, ok := strVal(v)
+			if !ok || (found != "" && found != s) {
+				found = ""
+				break
+			}
+			found = s
+		}
+		if found != "" {
+			a.val = cty.StringVal(found)
+		}
+	}
+	for _, c := range b.blocks {
+		resolveRefs(in, c, byAddr)
+	}
 }

@@ -31,6 +31,9 @@ type evAttr struct {
 	// the position of each element of a jsonencode argument.
 	expr hcl.Expression
 	sc   *scope
+	// refs are the references of the attribute's expression in plan
+	// JSON (configuration section), for attributes known only after apply.
+	refs []string
 }
 
 func (b *evBlock) attr(name string) *evAttr {
