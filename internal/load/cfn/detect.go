@@ -3,6 +3,7 @@ package cfn
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -27,7 +28,7 @@ func IsTemplate(data []byte) bool {
 	if template.IsJSON(data) {
 		var raw map[string]json.RawMessage
 		if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), &raw); err != nil {
-			return false
+			return looksLikeTemplate(data)
 		}
 		top = map[string]any{}
 		for k, v := range raw {
@@ -43,7 +44,10 @@ func IsTemplate(data []byte) bool {
 		}
 	} else {
 		var doc yaml.Node
-		if err := yaml.Unmarshal(data, &doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return looksLikeTemplate(data)
+		}
+		if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
 			return false
 		}
 		m := doc.Content[0]
@@ -118,4 +122,19 @@ func IsTemplate(data []byte) bool {
 		}
 	}
 	return true
+}
+
+var (
+	formatVersionRE = regexp.MustCompile(`(?m)^\s*"?AWSTemplateFormatVersion"?\s*:`)
+	resourcesRE     = regexp.MustCompile(`(?m)^\s*"?Resources"?\s*:`)
+	resourceTypeRE  = regexp.MustCompile(`(?m)"?Type"?\s*:\s*["']?(AWS|Custom)::[A-Za-z0-9]+`)
+)
+
+// looksLikeTemplate recognises a template that does not parse, so that
+// loading it reports the syntax error instead of "not a template".
+func looksLikeTemplate(data []byte) bool {
+	if formatVersionRE.Match(data) {
+		return true
+	}
+	return resourcesRE.Match(data) && resourceTypeRE.Match(data)
 }

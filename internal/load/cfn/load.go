@@ -338,6 +338,14 @@ func (l *loader) loadStack(s *stack) error {
 				model.Src{Pos: r.Pos})
 			continue
 		}
+		if !modelled(r.Type) {
+			// Suppressions of other resources are still read, but their
+			// conditions and properties are not evaluated.
+			if err := l.suppressions(s, r); err != nil {
+				return err
+			}
+			continue
+		}
 		t, err := s.condition(r)
 		if err != nil {
 			return err
@@ -360,6 +368,19 @@ func (l *loader) loadStack(s *stack) error {
 	}
 	s.current = ""
 	return nil
+}
+
+// modelled reports whether resources of a type are read into the model
+// (or, for custom resources and nested stacks, may change it).
+func modelled(typ string) bool {
+	switch typ {
+	case "AWS::CloudFront::Distribution", "AWS::CloudFront::CloudFrontOriginAccessIdentity", "AWS::CloudFront::OriginAccessControl",
+		"AWS::CloudFront::CachePolicy", "AWS::CloudFront::OriginRequestPolicy", "AWS::S3::Bucket", "AWS::S3::BucketPolicy",
+		"AWS::KMS::Key", "AWS::KMS::Alias", "AWS::Organizations::Policy", "AWS::CloudFormation::Stack",
+		"AWS::S3::AccessPoint", "AWS::S3::MultiRegionAccessPoint", "AWS::S3ObjectLambda::AccessPoint":
+		return true
+	}
+	return isCustom(typ) && !benignCustom[typ]
 }
 
 // loadResource maps one resource to the model.

@@ -260,6 +260,9 @@ func FromTree(file string, root *source.Node) (*Template, error) {
 	if err := t.readResources(resources); err != nil {
 		return nil, err
 	}
+	if err := t.checkCycles(); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 

@@ -228,7 +228,7 @@ func yamlError(file string, data []byte, err error) error {
 	if line == 0 {
 		line = 1
 	}
-	col := firstNonBlank(data, line)
+	col := errorColumn(data, line, msg)
 	hint := ""
 	switch {
 	case strings.Contains(msg, "mapping values are not allowed"):
@@ -329,4 +329,41 @@ func firstFailingLine(data []byte) int {
 		}
 	}
 	return lo
+}
+
+// errorColumn finds the column of a YAML error on line: the first
+// character after which a prefix of the document fails with the same
+// message. For long lines and large documents it falls back to the
+// line's first non-blank character.
+func errorColumn(data []byte, line int, msg string) int {
+	start := 0
+	for l := 1; l < line && start < len(data); start++ {
+		if data[start] == '\n' {
+			l++
+		}
+	}
+	end := bytes.IndexByte(data[start:], '\n')
+	if end < 0 {
+		end = len(data)
+	} else {
+		end += start + 1
+	}
+	if end-start > 512 || len(data) > 1<<20 {
+		return firstNonBlank(data, line)
+	}
+	for k := start + 1; k <= end; k++ {
+		var n yaml.Node
+		err := yaml.Unmarshal(data[:k], &n)
+		if err == nil {
+			continue
+		}
+		m := err.Error()
+		if sub := yamlLineRE.FindStringSubmatch(m); sub != nil {
+			m = sub[2]
+		}
+		if m == msg {
+			return utf8.RuneCount(data[start:k-1]) + 1
+		}
+	}
+	return firstNonBlank(data, line)
 }

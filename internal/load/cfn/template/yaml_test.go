@@ -91,17 +91,17 @@ func TestYAMLErrors(t *testing.T) {
 		line, col int
 		msg       string
 	}{
-		{"two tags", "a: 1\nb: !Ref !Sub x\nc: 2\n", 2, 1, "did not find expected key"},
+		{"two tags", "a: 1\nb: !Ref !Sub x\nc: 2\n", 2, 9, "did not find expected key"},
 		{"bad indent", "a: 1\nb:\n  c: 1\n d: 2\n", 4, 2, "did not find expected key"},
-		{"colon in value", "a: 1\nb: c: d\n", 2, 1, "mapping values are not allowed"},
-		{"tab", "a:\n\t- b\n", 2, 2, "cannot start any token"},
+		{"colon in value", "a: 1\nb: c: d\n", 2, 5, "mapping values are not allowed"},
+		{"tab", "a:\n\t- b\n", 2, 1, "cannot start any token"},
 		{"unknown tag", "a: !Reff x\n", 1, 4, "unknown tag !Reff"},
 		{"ref of list", "a: !Ref [x]\n", 1, 4, "!Ref takes a name"},
 		{"duplicate", "a: 1\nb: 2\na: 3\n", 3, 1, `duplicate key "a" (first at line 1)`},
 		{"two documents", "a: 1\n---\nb: 2\n", 2, 1, "more than one YAML document"},
 		{"control character", "a: \x01\n", 1, 4, "control character"},
 		{"invalid utf-8", "a: \xff\n", 1, 4, "invalid UTF-8"},
-		{"undefined alias", "a: *x\n", 1, 1, "unknown anchor"},
+		{"undefined alias", "a: *x\n", 1, 5, "unknown anchor"},
 		{"merge key", "a: &a {x: 1}\nb:\n  <<: *a\n", 3, 3, "merge keys"},
 		{"empty", "  \n", 1, 1, "the template is empty"},
 		{"complex key", "? [a]\n: b\n", 1, 3, "mapping key must be a string"},
