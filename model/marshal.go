@@ -134,6 +134,7 @@ func PolicyDocument(p *iam.Policy) (json.RawMessage, map[string]source.Pos) {
 			pos[ptr] = at
 		}
 	}
+	put("", p.Pos)
 	var b bytes.Buffer
 	w := func(s string) { b.WriteString(s) }
 	str := func(s string) {

@@ -12,13 +12,11 @@ import (
 	"github.com/s3front/s3front/source"
 )
 
-// IsSnapshot reports whether data looks like a snapshot document.
+// IsSnapshot reports whether data looks like a snapshot document: a JSON
+// object with the "s3front_snapshot" member, wherever the writer put it.
 func IsSnapshot(data []byte) bool {
-	head := data
-	if len(head) > 4096 {
-		head = head[:4096]
-	}
-	return bytes.Contains(head, []byte(`"`+snapshotMarker+`"`))
+	t := bytes.TrimSpace(data)
+	return len(t) > 0 && t[0] == '{' && bytes.Contains(t, []byte(`"`+snapshotMarker+`"`))
 }
 
 // ReadSnapshot reads a snapshot. file names it in positions. Values
@@ -62,7 +60,9 @@ func ReadSnapshot(file string, data []byte) (*Config, error) {
 	if err := cfg.Complete(); err != nil {
 		return nil, err
 	}
-	cfg.Files = append(cfg.Files, file)
+	if len(cfg.Files) == 0 {
+		cfg.Files = []string{file}
+	}
 	return cfg, nil
 }
 

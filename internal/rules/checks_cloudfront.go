@@ -138,25 +138,55 @@ func checkErrorPage(p *pass) {
 }
 
 func checkAccessControlUnused(p *pass) {
-	used := func(id string, get func(*model.Origin) model.Value[string]) bool {
+	// Exact IDs first; three-valued comparison only against the origins
+	// whose values are symbols or unknown (rare), so the check is linear.
+	type refs struct {
+		exact map[string]bool
+		fuzzy []model.Value[string]
+	}
+	collect := func(get func(*model.Origin) model.Value[string]) refs {
+		r := refs{exact: map[string]bool{}}
 		for _, d := range p.cfg.Distributions {
 			for _, o := range d.Origins {
 				v := get(o)
-				if !v.Known || ident.Equal(v.V, id) != ident.False {
+				switch {
+				case !v.Known || ident.Has(v.V):
+					r.fuzzy = append(r.fuzzy, v)
+				case v.V != "":
+					r.exact[v.V] = true
+				}
+			}
+		}
+		return r
+	}
+	used := func(r refs, id string) bool {
+		if r.exact[id] {
+			return true
+		}
+		if ident.Has(id) {
+			for k := range r.exact {
+				if ident.Equal(k, id) != ident.False {
 					return true
 				}
 			}
 		}
+		for _, v := range r.fuzzy {
+			if !v.Known || ident.Equal(v.V, id) != ident.False {
+				return true
+			}
+		}
 		return false
 	}
+	oacRefs := collect(func(o *model.Origin) model.Value[string] { return o.OAC })
+	oaiRefs := collect(func(o *model.Origin) model.Value[string] { return o.OAI })
 	for _, c := range p.cfg.OACs {
-		if c.ID.Known && !used(c.ID.V, func(o *model.Origin) model.Value[string] { return o.OAC }) {
+		if c.ID.Known && !used(oacRefs, c.ID.V) {
 			p.report(resourceSrc(c.Meta), fmt.Sprintf("origin access control %s is declared but no origin uses it: the intent to sign origin requests was never wired up", c.Ref),
 				"set origin_access_control_id (OriginAccessControlId) on the S3 origin that should use it, or delete it", nil)
 		}
 	}
 	for _, c := range p.cfg.OAIs {
-		if c.ID.Known && !used(c.ID.V, func(o *model.Origin) model.Value[string] { return o.OAI }) {
+		if c.ID.Known && !used(oaiRefs, c.ID.V) {
 			p.report(resourceSrc(c.Meta), fmt.Sprintf("origin access identity %s is declared but no origin uses it", c.Ref),
 				"delete it once no bucket policy refers to it (prefer origin access control for new origins)", nil)
 		}

@@ -251,6 +251,9 @@ func (s *simulator) sourceArnMismatch(p *Path, oc *originCtx, c *Cause, failure 
 
 // distributionByARN finds the distribution whose ARN is certainly v.
 func (s *simulator) distributionByARN(v string) *model.Distribution {
+	if !ident.Has(v) {
+		return s.ix.distByARN[v]
+	}
 	for _, d := range s.cfg.Distributions {
 		if d.ARN.Known && ident.Equal(d.ARN.V, v) == ident.True {
 			return d

@@ -79,6 +79,7 @@ type Index struct {
 	accounts   map[string]*model.Account
 	bucketList []*model.Bucket
 	keyList    []*model.Key
+	distByARN  map[string]*model.Distribution
 }
 
 // NewIndex indexes a model.
@@ -92,6 +93,12 @@ func NewIndex(cfg *model.Config) *Index {
 		cachePol:  map[string]*model.CachePolicy{},
 		originReq: map[string]*model.OriginRequestPolicy{},
 		accounts:  map[string]*model.Account{},
+		distByARN: map[string]*model.Distribution{},
+	}
+	for _, d := range cfg.Distributions {
+		if d.ARN.Known {
+			ix.distByARN[d.ARN.V] = d
+		}
 	}
 	for _, b := range cfg.Buckets {
 		if b.Name.Known {
