@@ -3,8 +3,10 @@ package terraform
 import (
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -235,29 +237,24 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 		l.unresolved(hcl.Range{Filename: f, Start: hcl.Pos{Line: 1, Column: 1}}, "override file "+f,
 			"override files are not merged by s3front; the blocks they change are read as the other files declare them")
 	}
-	for _, name := range files {
-		src, err := fs.ReadFile(l.fsys, name)
-		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "cannot read " + name + ": " + errText(err), Subject: &hcl.Range{Filename: name}})
+	parsed := l.parseFiles(files)
+	for _, pf := range parsed {
+		if pf.readErr != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "cannot read " + pf.name + ": " + errText(pf.readErr), Subject: &hcl.Range{Filename: pf.name}})
 			continue
 		}
-		l.addFile(name)
-		l.srcCache[name] = src
-		m.files = append(m.files, name)
-		var f *hcl.File
-		var d hcl.Diagnostics
-		if _, isJSON := isConfigFile(name); isJSON {
-			f, d = hcljson.Parse(src, name)
-		} else {
-			f, d = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
-			m.lines[name] = strings.Split(string(src), "\n")
+		l.addFile(pf.name)
+		l.srcCache[pf.name] = pf.src
+		m.files = append(m.files, pf.name)
+		if pf.lines != nil {
+			m.lines[pf.name] = pf.lines
 		}
-		diags = append(diags, d...)
-		if d.HasErrors() || f == nil {
+		diags = append(diags, pf.diags...)
+		if pf.diags.HasErrors() || pf.file == nil {
 			continue
 		}
-		diags = append(diags, m.decodeFile(f)...)
-		if sb, ok := f.Body.(*hclsyntax.Body); ok {
+		diags = append(diags, m.decodeFile(pf.file)...)
+		if sb, ok := pf.file.Body.(*hclsyntax.Body); ok {
 			collectAttrNames(sb, m.attrNames)
 		}
 	}
@@ -536,4 +533,62 @@ func collectAttrNames(body *hclsyntax.Body, into map[string]bool) {
 		}
 		return nil
 	})
+}
+
+type parsedFile struct {
+	name    string
+	src     []byte
+	lines   []string
+	file    *hcl.File
+	diags   hcl.Diagnostics
+	readErr error
+}
+
+// parseFiles reads and parses files, in parallel (parsing is most of the
+// cost of loading a large configuration), returning them in order.
+func (l *loader) parseFiles(files []string) []*parsedFile {
+	out := make([]*parsedFile, len(files))
+	for i, name := range files {
+		pf := &parsedFile{name: name}
+		pf.src, pf.readErr = fs.ReadFile(l.fsys, name)
+		out[i] = pf
+	}
+	work := make(chan *parsedFile)
+	var wg sync.WaitGroup
+	n := runtime.GOMAXPROCS(0)
+	if n > len(files) {
+		n = len(files)
+	}
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for pf := range work {
+				parseOne(pf)
+			}
+		}()
+	}
+	for _, pf := range out {
+		if pf.readErr == nil {
+			work <- pf
+		}
+	}
+	close(work)
+	wg.Wait()
+	return out
+}
+
+func parseOne(pf *parsedFile) {
+	defer func() {
+		if r := recover(); r != nil {
+			pf.file = nil
+			pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "the file could not be parsed", Subject: &hcl.Range{Filename: pf.name}}}
+		}
+	}()
+	if _, isJSON := isConfigFile(pf.name); isJSON {
+		pf.file, pf.diags = hcljson.Parse(pf.src, pf.name)
+		return
+	}
+	pf.file, pf.diags = hclsyntax.ParseConfig(pf.src, pf.name, hcl.InitialPos)
+	pf.lines = strings.Split(string(pf.src), "\n")
 }

@@ -242,7 +242,7 @@ func (l *loader) listItems(addr string, a *evAttr) ([]string, []source.Pos) {
 		}
 	}
 	unknownItem := func(i int) string {
-		if exprs != nil && i < len(exprs) {
+		if exprs != nil && i >= 0 && i < len(exprs) {
 			return ident.New(ident.Any, l.exprText(exprs[i]))
 		}
 		if a.expr != nil {
