@@ -193,6 +193,14 @@ func (s *simulator) kms(oc *originCtx, b *model.Bucket, enc encryption, objectAR
 			ResourcePolicy: pol.V, KeyPolicy: true, RCPs: rcps}
 		res, matches := iam.Explain(in)
 		ev = append(ev, reasonEvidence(res, policySrcs(pol.V, pol.Src))...)
+		if res.Decision == iam.ImplicitDeny {
+			// A grant can allow what the key policy doesn't; an explicit
+			// Deny in the key policy still wins [KMS-KP].
+			if g := grantFor(k, oc.principal, op); g != nil {
+				res.Decision = iam.Allowed
+				ev = append(ev, Evidence{What: "KMS grant " + g.Ref + " allows " + op + " for " + oc.principal.ARN, Src: g.Src})
+			}
+		}
 		switch res.Decision {
 		case iam.Allowed:
 			details = append(details, "the key policy allows "+op+" for cloudfront.amazonaws.com")
@@ -370,4 +378,36 @@ func isEncryptionHeaderDeny(keys []string) bool {
 		}
 	}
 	return false
+}
+
+// grantFor returns a grant of k that certainly gives principal the
+// operation (without encryption context constraints, which S3's requests
+// may or may not meet), or nil.
+func grantFor(k *model.Key, principal iam.Principal, op string) *model.KeyGrant {
+	for _, g := range k.Grants {
+		if !g.Grantee.Known || ident.Equal(g.Grantee.V, principal.ARN) != ident.True || !g.Operations.Known {
+			continue
+		}
+		if constrained(g.ContextSubset) != ident.False || constrained(g.ContextEquals) != ident.False {
+			continue
+		}
+		for _, o := range g.Operations.V {
+			if strings.EqualFold("kms:"+strings.TrimPrefix(o, "kms:"), op) {
+				return g
+			}
+		}
+	}
+	return nil
+}
+
+// constrained reports whether a grant constraint is set. A zero value (not
+// set by the input at all) is no constraint; an unknown one might be.
+func constrained(v model.Value[map[string]string]) ident.Tri {
+	switch {
+	case v.Known:
+		return ident.Of(len(v.V) > 0)
+	case v.Missing == "":
+		return ident.False
+	}
+	return ident.Unknown
 }
