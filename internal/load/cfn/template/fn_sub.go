@@ -99,6 +99,18 @@ func (e *Evaluator) subVar(call *source.Node, name string, vars *source.Node) (s
 	} else if id, attr, ok := strings.Cut(name, "."); ok && !strings.HasPrefix(name, "AWS::") {
 		v, err = e.getAtt(id, attr, call.Pos)
 	} else {
+		if !strings.HasPrefix(name, "AWS::") {
+			_, isParam := e.t.Parameter(name)
+			_, isRes := e.t.Resource(name)
+			if !isParam && !isRes {
+				names := e.t.resourceIDs()
+				for _, p := range e.t.Parameters {
+					names = append(names, p.Name)
+				}
+				return "", source.Errorf(call.Pos, "a ${Name} of Fn::Sub is a parameter, a resource (its Ref), Resource.Attribute, a pseudo parameter or a key of the variables map"+suggest(name, names),
+					"Fn::Sub variable ${%s} is neither a parameter nor a resource of the template", name)
+			}
+		}
 		v, err = e.ref(name, call.Pos)
 	}
 	if err != nil {
