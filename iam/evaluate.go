@@ -255,7 +255,7 @@ func stmtName(st *Statement) string {
 	if st.Sid != "" {
 		return "statement " + strconv.Quote(st.Sid)
 	}
-	return "statement " + strconv.Itoa(st.Index)
+	return "statement #" + strconv.Itoa(st.Index+1)
 }
 
 func policyLabel(name string, kind Kind, level int) string {

@@ -222,7 +222,7 @@ func (e *evaluator) explainDeny(rcpFail, scpFail, epFail, bndFail int, rcp, scp,
 				"attach a resource policy with a statement that allows "+act+" on "+resource+" for "+principalElement(&in.Request.Principal))
 			return
 		}
-		e.noAllow(rp, Resource, -1, "no statement of the "+policyLabel(rp.Name, Resource, -1)+" allows "+req+" (a "+in.Request.Principal.Type.String()+" has no identity policies: the resource policy alone decides)",
+		e.noAllow(rp, Resource, -1, "no statement of the "+policyLabel(rp.Name, Resource, -1)+" allows "+req+" ("+withArticle(in.Request.Principal.Type.String())+" has no identity policies: the resource policy alone decides)",
 			"add a statement that allows "+act+" on "+resource+" for "+principalElement(&in.Request.Principal))
 		return
 	}
@@ -308,3 +308,11 @@ func firstPolicy(ps []*Policy) *Policy {
 func firstOf(ps []*Policy) *Policy { return firstPolicy(ps) }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// withArticle prefixes a noun phrase with "a" or "an".
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
