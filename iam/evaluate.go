@@ -223,7 +223,7 @@ func (e *evaluator) statementReason(p *Policy, kind Kind, level int, cs *cStmt, 
 	if t == ident.Unknown {
 		r.Kind = MaybeApplies
 		verb = "may " + verb[:len(verb)-1]
-		r.Message = stmtName(cs.st) + " of " + policyLabel(p.Name, kind, level) + " " + verb + " " + e.requestText() + ", depending on a value the input does not fix"
+		r.Message = stmtName(cs.st) + " of " + policyLabel(p.Name, kind, level) + " " + verb + " " + e.requestText() + ": " + e.unknownDetail(cs)
 		r.Fix = "fix the unknown value (a variable or a resource not yet created) to know whether it applies"
 		return r
 	}

@@ -316,3 +316,42 @@ func withArticle(s string) string {
 	}
 	return "a " + s
 }
+
+// unknownDetail says which comparisons of a statement can't be decided
+// with the values the input fixes, e.g. a literal distribution ID against
+// the ID of a distribution not yet created.
+func (e *evaluator) unknownDetail(cs *cStmt) string {
+	m := e.compare(cs, true)
+	var parts []string
+	if m.principal == ident.Unknown {
+		parts = append(parts, "whether its Principal names "+principalText(&e.in.Request.Principal))
+	}
+	if m.action == ident.Unknown {
+		parts = append(parts, "whether its Action covers "+ident.Render(e.in.Request.Action))
+	}
+	if m.resource == ident.Unknown {
+		parts = append(parts, "whether its Resource covers "+ident.Render(e.in.Request.Resource))
+	}
+	for _, c := range m.conds {
+		if c.Result != ident.Unknown {
+			continue
+		}
+		var vals []string
+		for _, v := range c.Condition.Values {
+			vals = append(vals, strconv.Quote(ident.Render(v)))
+		}
+		req := "the request's value"
+		if len(c.Values) > 0 {
+			var rv []string
+			for _, v := range c.Values {
+				rv = append(rv, strconv.Quote(ident.Render(v)))
+			}
+			req = "the request's " + strings.Join(rv, ", ")
+		}
+		parts = append(parts, "whether "+c.Condition.Operator+" "+c.Condition.Key+" "+strings.Join(vals, ", ")+" matches "+req)
+	}
+	if len(parts) == 0 {
+		return "it depends on a value the input does not fix"
+	}
+	return "cannot determine " + strings.Join(parts, "; ") + " (a value is not known until the resources exist, or an input is unset)"
+}
