@@ -40,6 +40,11 @@ func (b *builder) policy(in *instance, a *evAttr, kind iam.Kind) model.Policy {
 
 // policyNode finds the positioned tree of the policy in attribute a.
 func (l *loader) policyNode(a *evAttr) (*source.Node, error, bool) {
+	if a.jsonArg != cty.NilVal {
+		if call, ok := unwrapExpr(a.expr).(*hclsyntax.FunctionCallExpr); ok {
+			return l.valueNode(call.Args[0], a.sc, a.jsonArg, 0, source.Pos{}), nil, true
+		}
+	}
 	if a.expr != nil && a.sc != nil {
 		if n := l.jsonencodeNode(a.expr, a.sc, 0); n != nil {
 			return n, nil, true

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/s3front/s3front/ident"
 	"github.com/s3front/s3front/source"
@@ -31,6 +32,9 @@ type evAttr struct {
 	// the position of each element of a jsonencode argument.
 	expr hcl.Expression
 	sc   *scope
+	// jsonArg is the evaluated argument when the expression is
+	// jsonencode(arg), kept so that policies are not evaluated twice.
+	jsonArg cty.Value
 	// refs are the references of the attribute's expression in plan
 	// JSON (configuration section), for attributes known only after apply.
 	refs []string
@@ -118,7 +122,7 @@ func (l *loader) evalBody(body hcl.Body, typ string, pos source.Pos, sch *schema
 			if top && metaAttrs[n] {
 				continue
 			}
-			b.attrs[n] = &evAttr{name: n, val: sc.eval(a.Expr), pos: posOf(a.NameRange), expr: a.Expr, sc: sc}
+			b.attrs[n] = l.evalAttr(n, a.Expr, posOf(a.NameRange), sc)
 		}
 		for _, nb := range sb.Blocks {
 			if top && metaBlocks[nb.Type] {
@@ -165,7 +169,7 @@ func (l *loader) evalBody(body hcl.Body, typ string, pos source.Pos, sch *schema
 			l.diagsAsErrors(d)
 		}
 		for _, a := range sortedAttrs(attrs) {
-			b.attrs[a.Name] = &evAttr{name: a.Name, val: sc.eval(a.Expr), pos: posOf(a.NameRange), expr: a.Expr, sc: sc}
+			b.attrs[a.Name] = l.evalAttr(a.Name, a.Expr, posOf(a.NameRange), sc)
 		}
 	}
 	return b
@@ -323,4 +327,24 @@ func (r *resInst) object() cty.Value {
 		}
 	}
 	return cty.ObjectVal(m)
+}
+
+// evalAttr evaluates one attribute. For jsonencode(x) it evaluates x once
+// and keeps it, for the positions of the policy it usually is.
+func (l *loader) evalAttr(name string, expr hcl.Expression, pos source.Pos, sc *scope) *evAttr {
+	a := &evAttr{name: name, pos: pos, expr: expr, sc: sc}
+	if call, ok := unwrapExpr(expr).(*hclsyntax.FunctionCallExpr); ok && call.Name == "jsonencode" && len(call.Args) == 1 && !call.ExpandFinal {
+		arg := sc.eval(call.Args[0])
+		a.jsonArg = arg
+		if arg.IsWhollyKnown() {
+			if v, err := stdlib.JSONEncode(arg); err == nil {
+				a.val = v
+				return a
+			}
+		}
+		a.val = cty.UnknownVal(cty.String)
+		return a
+	}
+	a.val = sc.eval(expr)
+	return a
 }
