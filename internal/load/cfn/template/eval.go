@@ -12,6 +12,11 @@ import (
 // evaluator follows, including Ref chains through nested stacks' outputs.
 const maxEvalDepth = 2 * source.MaxDepth
 
+// maxSteps bounds the work of one evaluator: an Fn::If over an unknown
+// condition evaluates both branches, so nested ones could otherwise take
+// exponential time.
+const maxSteps = 4 << 20
+
 // Pseudo holds the values of the pseudo parameters. Each may be a
 // concrete value or an ident symbol (the account of the stack, its
 // Region); the caller decides, so that nested stacks share them.
@@ -71,6 +76,7 @@ type Evaluator struct {
 	conds  map[string]*condState
 	why    map[string]string
 	depth  int
+	steps  int
 }
 
 type condState struct {
@@ -277,6 +283,10 @@ func (e *Evaluator) Value(n *source.Node) (*source.Node, error) {
 	defer func() { e.depth-- }()
 	if e.depth > maxEvalDepth {
 		return nil, source.Errorf(n.Pos, "look for a Ref or Fn::GetAtt that leads back to itself", "values nest deeper than %d levels", maxEvalDepth)
+	}
+	if e.steps++; e.steps > maxSteps {
+		return nil, source.Errorf(n.Pos, "nested Fn::If over conditions that can't be decided offline multiply the work; pass --parameter values for them",
+			"the template takes more than %d evaluation steps", maxSteps)
 	}
 	switch n.Kind {
 	case source.Object:
