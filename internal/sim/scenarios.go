@@ -55,7 +55,9 @@ func (s *simulator) allow(p *Path) {
 
 // s3Fail turns a failed authorization into the viewer's error and its cause.
 func (s *simulator) s3Fail(p *Path, oc *originCtx, a authz, upload bool) *failure {
-	return &failure{status: 403, code: "AccessDenied", cause: s.s3Cause(oc, a, upload)}
+	// RestrictPublicBuckets stopping an OAI is derived from the documented
+	// rule, not observed (SEMANTICS §6: UNCONFIRMED): say "expected".
+	return &failure{status: 403, code: "AccessDenied", expected: a.blockedByBPA, cause: s.s3Cause(oc, a, upload)}
 }
 
 // s3Cause names the root cause of an S3 authorization failure.
@@ -207,6 +209,9 @@ func (s *simulator) read(p *Path, oc *originCtx, enc encryption, owner model.Val
 	default:
 		f := *k.fail
 		f.cause = s.kmsCause(oc, k, enc, false)
+		if enc.alg.Known && enc.alg.V == "aws:kms:dsse" {
+			f.expected = true // DSSE-KMS through CloudFront is UNCONFIRMED (SEMANTICS §1.2)
+		}
 		s.fail(p, oc, &f, objectWhen)
 	}
 }
