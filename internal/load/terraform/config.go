@@ -27,10 +27,13 @@ type modCfg struct {
 	resByKey  map[string]*resCfg
 	calls     []*callCfg
 	callByKey map[string]*callCfg
-	// attrNames are the attribute names any expression of the module
+	// attrNames are the attribute names expressions of the module read
+	// from resources, by resource type ("data.T" for data sources); the
+	// key "" holds names read through splat and for expressions, which
+	// apply to every type.
 	// reads from a value (x.name, x[*].name, x["name"]): resource objects
 	// of types s3front does not model offer them as unknown strings.
-	attrNames map[string]bool
+	attrNames map[string]map[string]bool
 	// comments maps file name to the comment lines of the file, for
 	// suppressions.
 	lines map[string][]string
@@ -229,7 +232,7 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 		outputs:   map[string]*hcl.Attribute{},
 		resByKey:  map[string]*resCfg{},
 		callByKey: map[string]*callCfg{},
-		attrNames: map[string]bool{},
+		attrNames: map[string]map[string]bool{},
 		lines:     map[string][]string{},
 	}
 	var diags hcl.Diagnostics
@@ -496,38 +499,43 @@ func rangeLess(a, b hcl.Range) bool {
 	return a.Start.Byte < b.Start.Byte
 }
 
-// collectAttrNames records every attribute name read by an expression of
-// the body: the steps of traversals after their root and the names of
-// relative traversals (splat and for expressions).
-func collectAttrNames(body *hclsyntax.Body, into map[string]bool) {
+// collectAttrNames records the attribute names expressions read from
+// resources: the steps of traversals after type.name (data.type.name),
+// and the names of relative traversals (splat and for expressions).
+func collectAttrNames(body *hclsyntax.Body, into map[string]map[string]bool) {
+	add := func(typ, name string) {
+		m := into[typ]
+		if m == nil {
+			m = map[string]bool{}
+			into[typ] = m
+		}
+		m[name] = true
+	}
 	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
 		switch e := n.(type) {
 		case *hclsyntax.ScopeTraversalExpr:
+			root := e.Traversal.RootName()
 			skip := 2 // type.name
-			switch e.Traversal.RootName() {
+			switch root {
 			case "var", "local", "each", "count", "path", "terraform", "module", "self":
 				return nil
 			case "data":
 				skip = 3
+				t, ok := attrStep(e.Traversal, 1)
+				if !ok {
+					return nil
+				}
+				root = "data." + t
 			}
 			for i, st := range e.Traversal {
 				if a, ok := st.(hcl.TraverseAttr); ok && i >= skip {
-					into[a.Name] = true
+					add(root, a.Name)
 				}
 			}
 		case *hclsyntax.RelativeTraversalExpr:
 			for _, st := range e.Traversal {
 				if a, ok := st.(hcl.TraverseAttr); ok {
-					into[a.Name] = true
-				}
-			}
-		case *hclsyntax.IndexExpr:
-			if lit, ok := e.Key.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type().FriendlyName() == "string" && lit.Val.IsKnown() && !lit.Val.IsNull() {
-				into[lit.Val.AsString()] = true
-			}
-			if t, ok := e.Key.(*hclsyntax.TemplateExpr); ok && t.IsStringLiteral() {
-				if v, d := t.Value(nil); !d.HasErrors() && v.IsKnown() && !v.IsNull() {
-					into[v.AsString()] = true
+					add("", a.Name)
 				}
 			}
 		}

@@ -308,22 +308,22 @@ func (n *resNode) value(rng hcl.Range) cty.Value {
 // blocks, computed attributes, and every other attribute the module reads
 // as an unknown string named after it.
 func (r *resInst) object() cty.Value {
-	m := map[string]cty.Value{}
-	for n, a := range r.body.attrs {
-		m[n] = a.val
-	}
-	bv := r.body.value().AsValueMap()
-	for n, v := range bv {
-		if _, ok := m[n]; !ok {
-			m[n] = v
-		}
+	m := r.body.value().AsValueMap()
+	if m == nil {
+		m = map[string]cty.Value{}
 	}
 	for n, v := range r.extra {
 		m[n] = v
 	}
-	for n := range r.node.mi.cfg.attrNames {
-		if _, ok := m[n]; !ok {
-			m[n] = cty.StringVal(ident.New(ident.Any, r.addr+"."+n))
+	typ := r.node.cfg.typ
+	if r.node.cfg.mode == dataMode {
+		typ = "data." + typ
+	}
+	for _, names := range []map[string]bool{r.node.mi.cfg.attrNames[typ], r.node.mi.cfg.attrNames[""]} {
+		for n := range names {
+			if _, ok := m[n]; !ok {
+				m[n] = cty.StringVal(ident.New(ident.Any, r.addr+"."+n))
+			}
 		}
 	}
 	return cty.ObjectVal(m)
