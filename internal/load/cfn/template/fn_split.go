@@ -8,8 +8,9 @@ import (
 )
 
 // fnSplit resolves Fn::Split: [delimiter, string]. A string with symbols
-// is split on its literal parts when no symbol can contain the delimiter
-// (a distribution ID never holds a "/"); otherwise the result is unknown.
+// is split on its literal text when no occurrence of the delimiter can
+// overlap a symbol (a distribution ID never holds a "/"); otherwise the
+// result is unknown.
 func (e *Evaluator) fnSplit(call, arg *source.Node) (*source.Node, error) {
 	a, err := args(call, "Fn::Split", arg, 2, 2, "Fn::Split: [\"delimiter\", \"a,b\"]")
 	if err != nil {
@@ -26,17 +27,131 @@ func (e *Evaluator) fnSplit(call, arg *source.Node) (*source.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	toks := tokens(s)
+	d := []rune(delim)
+	if splitUncertain(toks, d) {
+		return e.derived("Fn::Split", sv, call.Pos), nil
+	}
+	out := &source.Node{Kind: source.Array, Pos: call.Pos}
+	var cur strings.Builder
+	for i := 0; i < len(toks); {
+		if matchAt(toks, i, d) {
+			out.Elems = append(out.Elems, &source.Node{Kind: source.String, Pos: call.Pos, Text: cur.String()})
+			cur.Reset()
+			i += len(d)
+			continue
+		}
+		if toks[i].sym != nil {
+			cur.WriteString(ident.New(toks[i].sym.Kind, toks[i].sym.Name))
+		} else {
+			cur.WriteRune(toks[i].r)
+		}
+		i++
+	}
+	out.Elems = append(out.Elems, &source.Node{Kind: source.String, Pos: call.Pos, Text: cur.String()})
+	return out, nil
+}
+
+// tok is one character or one symbol of a string.
+type tok struct {
+	r   rune
+	sym *ident.Sym
+}
+
+// tokens splits s into characters and symbols.
+func tokens(s string) []tok {
+	var out []tok
+	pos := 0
 	for _, sym := range ident.Symbols(s) {
-		if symbolMayContain(sym.Kind, delim) {
-			return e.derived("Fn::Split", sv, call.Pos), nil
+		enc := ident.New(sym.Kind, sym.Name)
+		i := strings.Index(s[pos:], enc)
+		if i < 0 {
+			break
+		}
+		for _, r := range s[pos : pos+i] {
+			out = append(out, tok{r: r})
+		}
+		sym := sym
+		out = append(out, tok{sym: &sym})
+		pos += i + len(enc)
+	}
+	for _, r := range s[pos:] {
+		out = append(out, tok{r: r})
+	}
+	return out
+}
+
+// matchAt reports whether the literal characters at toks[i:] are d.
+func matchAt(toks []tok, i int, d []rune) bool {
+	if i+len(d) > len(toks) {
+		return false
+	}
+	for k, r := range d {
+		if toks[i+k].sym != nil || toks[i+k].r != r {
+			return false
 		}
 	}
-	masked, unmask := ident.Mask(s)
-	out := &source.Node{Kind: source.Array, Pos: call.Pos}
-	for _, p := range strings.Split(masked, delim) {
-		out.Elems = append(out.Elems, &source.Node{Kind: source.String, Pos: call.Pos, Text: unmask(p)})
+	return true
+}
+
+// splitUncertain reports whether an occurrence of d could overlap a
+// symbol: the part inside the symbol would have to be made of characters
+// the symbol can hold, and the rest would have to match the text around
+// it. Neighbouring symbols are assumed to match anything.
+func splitUncertain(toks []tok, d []rune) bool {
+	before := func(p, i int) bool { // d[:i] can end right before p
+		for k := i - 1; k >= 0; k-- {
+			p--
+			if p < 0 {
+				return false
+			}
+			if toks[p].sym != nil {
+				return true
+			}
+			if toks[p].r != d[k] {
+				return false
+			}
+		}
+		return true
 	}
-	return out, nil
+	after := func(p, j int) bool { // d[j:] can start right after p
+		for k := j; k < len(d); k++ {
+			p++
+			if p >= len(toks) {
+				return false
+			}
+			if toks[p].sym != nil {
+				return true
+			}
+			if toks[p].r != d[k] {
+				return false
+			}
+		}
+		return true
+	}
+	for p, t := range toks {
+		if t.sym == nil {
+			continue
+		}
+		for i := 0; i < len(d); i++ {
+			for j := i + 1; j <= len(d); j++ {
+				if allIn(t.sym.Kind, d[i:j]) && before(p, i) && after(p, j) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// allIn reports whether a symbol of kind k may hold every rune of rs.
+func allIn(k ident.Kind, rs []rune) bool {
+	for _, r := range rs {
+		if !symbolMayContain(k, string(r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // symbolMayContain reports whether a symbol of kind k may hold a
