@@ -542,7 +542,7 @@ func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) e
 	switch {
 	case count != nil:
 		v := sc.eval(count)
-		if !v.IsKnown() {
+		if !v.IsKnown() || hasAnySymbol(v) {
 			l.unresolved(count.Range(), what+" count", "count depends on a value s3front cannot know offline; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output")
 			return expansion{kind: 1}
 		}
@@ -569,6 +569,11 @@ func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) e
 		return e
 	case forEach != nil:
 		v := sc.eval(forEach)
+		if v.IsKnown() && v.Type() == cty.String && hasAnySymbol(v) {
+			// An unset variable without a type stands for a string
+			// symbol; as a for_each it is simply unknown.
+			v = cty.DynamicVal
+		}
 		if !v.IsWhollyKnown() {
 			if v.IsKnown() && v.CanIterateElements() && (v.Type().IsMapType() || v.Type().IsObjectType()) {
 				// Keys are known even if some values are not.
@@ -756,4 +761,11 @@ func (c *callNode) value(outs map[string]bool, rng hcl.Range) cty.Value {
 		vals[i] = cty.ObjectVal(o)
 	}
 	return collect(c.exp, vals)
+}
+
+// hasAnySymbol reports whether v is a string holding a symbol of unresolved
+// input.
+func hasAnySymbol(v cty.Value) bool {
+	s, ok := strVal(v)
+	return ok && !ident.Concrete(s)
 }

@@ -460,3 +460,31 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestUntypedUnsetVariable: an unset variable without a type is a string
+// symbol; used as a collection it is unknown, never a wrong guess.
+func TestUntypedUnsetVariable(t *testing.T) {
+	cfg := mustLoad(t, map[string]string{"main.tf": `
+variable "names" {}
+resource "aws_s3_bucket" "c" {
+  count  = length(var.names)
+  bucket = "c${count.index}"
+}
+resource "aws_s3_bucket" "f" {
+  for_each = var.names
+  bucket   = each.key
+}
+resource "aws_s3_bucket" "named" { bucket = var.names }`}, Options{})
+	if got := bucketNames(cfg); len(got) != 1 || got[0] != "aws_s3_bucket.named=${var.names}" {
+		t.Errorf("buckets %v", got)
+	}
+	var whats []string
+	for _, u := range cfg.Unresolved {
+		whats = append(whats, u.What)
+	}
+	for _, w := range []string{`variable "names"`, "aws_s3_bucket.c count", "aws_s3_bucket.f for_each"} {
+		if !contains(whats, w) {
+			t.Errorf("no unresolved %q in %v", w, whats)
+		}
+	}
+}

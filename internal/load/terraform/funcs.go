@@ -22,6 +22,8 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/s3front/s3front/ident"
 )
 
 // maxFileSize bounds what file() and templatefile() read, and
@@ -179,6 +181,10 @@ var lengthFunc = function.New(&function.Spec{
 			return cty.UnknownVal(cty.Number), nil
 		}
 		if v.Type() == cty.String {
+			if !v.IsNull() && !ident.Concrete(v.AsString()) {
+				// The length of an unresolved value is unknown.
+				return cty.UnknownVal(cty.Number), nil
+			}
 			return stdlib.Strlen(v)
 		}
 		if v.Type().IsTupleType() || v.Type().IsObjectType() {
