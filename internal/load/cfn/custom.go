@@ -399,7 +399,12 @@ func sdkCall(call obj) (string, string) {
 }
 
 // findKey returns the key a key ID or ARN names, when it is certain.
+// Identities are equal exactly when their strings are, so the index is
+// exact.
 func (l *loader) findKey(id string) *keyRes {
+	if k, ok := l.keyByID[id]; ok {
+		return k
+	}
 	for _, k := range l.keys {
 		if ident.Equal(k.k.ID.V, id) == ident.True || ident.Equal(k.k.ARN.V, id) == ident.True {
 			return k
@@ -410,6 +415,13 @@ func (l *loader) findKey(id string) *keyRes {
 
 // findBucket returns the bucket a name names, when it is certain.
 func (l *loader) findBucket(name string) *bucketRes {
+	if bs := l.bucketByName[name]; len(bs) > 0 {
+		return bs[0]
+	}
+	if !ident.Has(name) {
+		// A literal name equals a bucket name only if it is the same text.
+		return nil
+	}
 	for _, b := range l.buckets {
 		if b.b.Name.Known && ident.Equal(b.b.Name.V, name) == ident.True {
 			return b

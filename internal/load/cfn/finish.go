@@ -16,6 +16,17 @@ import (
 // buckets, aliases and keys, organization policies and accounts), applies
 // the effect of known custom resources, and compiles every policy.
 func (l *loader) finish() error {
+	l.bucketByName = map[string][]*bucketRes{}
+	for _, b := range l.buckets {
+		if b.b.Name.Known {
+			l.bucketByName[b.b.Name.V] = append(l.bucketByName[b.b.Name.V], b)
+		}
+	}
+	l.keyByID = map[string]*keyRes{}
+	for _, k := range l.keys {
+		l.keyByID[k.k.ID.V] = k
+		l.keyByID[k.k.ARN.V] = k
+	}
 	for _, c := range l.customs {
 		if err := l.applyCustom(c); err != nil {
 			return err
@@ -53,19 +64,16 @@ func (l *loader) linkBucketPolicy(bp *bucketPolicyRes) {
 		l.unresolved("bucket of "+ref, "the bucket that "+ref+" applies to is not known offline: "+bp.bucket.Missing, src)
 		return
 	}
+	if b := l.findBucket(bp.bucket.V); b != nil {
+		if b.policy != nil {
+			l.unresolved("bucket policy of "+b.b.Ref, "both "+b.policy.s.ref(b.policy.r.ID)+" and "+ref+" set the policy of "+b.b.Ref+"; the one deployed last replaces the other", src)
+		}
+		b.policy = bp
+		return
+	}
 	var maybe []string
 	for _, b := range l.buckets {
-		if !b.b.Name.Known {
-			continue
-		}
-		switch ident.Equal(b.b.Name.V, bp.bucket.V) {
-		case ident.True:
-			if b.policy != nil {
-				l.unresolved("bucket policy of "+b.b.Ref, "both "+b.policy.s.ref(b.policy.r.ID)+" and "+ref+" set the policy of "+b.b.Ref+"; the one deployed last replaces the other", src)
-			}
-			b.policy = bp
-			return
-		case ident.Unknown:
+		if b.b.Name.Known && ident.Equal(b.b.Name.V, bp.bucket.V) == ident.Unknown {
 			maybe = append(maybe, b.b.Ref)
 		}
 	}

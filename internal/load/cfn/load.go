@@ -89,6 +89,9 @@ type loader struct {
 	aliases        []*aliasRes
 	orgPolicies    []*orgPolicyRes
 	customs        []*customRes
+	// Indexes built by finish.
+	bucketByName map[string][]*bucketRes
+	keyByID      map[string]*keyRes
 }
 
 // unresolved records an Unresolved entry once per What.
