@@ -141,8 +141,9 @@ func checkAccessControlUnused(p *pass) {
 	// Exact IDs first; three-valued comparison only against the origins
 	// whose values are symbols or unknown (rare), so the check is linear.
 	type refs struct {
-		exact map[string]bool
-		fuzzy []model.Value[string]
+		exact    map[string]bool       // every known ID, symbols included: equal symbols are equal strings
+		fuzzy    []model.Value[string] // unknown values, or values holding unknown input (ident.Any)
+		literals []string              // IDs without symbols, which a symbolic ID might still be
 	}
 	collect := func(get func(*model.Origin) model.Value[string]) refs {
 		r := refs{exact: map[string]bool{}}
@@ -150,9 +151,12 @@ func checkAccessControlUnused(p *pass) {
 			for _, o := range d.Origins {
 				v := get(o)
 				switch {
-				case !v.Known || ident.Has(v.V):
+				case !v.Known || !ident.Concrete(v.V):
 					r.fuzzy = append(r.fuzzy, v)
 				case v.V != "":
+					if !r.exact[v.V] && !ident.Has(v.V) {
+						r.literals = append(r.literals, v.V)
+					}
 					r.exact[v.V] = true
 				}
 			}
@@ -163,16 +167,18 @@ func checkAccessControlUnused(p *pass) {
 		if r.exact[id] {
 			return true
 		}
-		if ident.Has(id) {
-			for k := range r.exact {
-				if ident.Equal(k, id) != ident.False {
-					return true
-				}
-			}
-		}
 		for _, v := range r.fuzzy {
 			if !v.Known || ident.Equal(v.V, id) != ident.False {
 				return true
+			}
+		}
+		if ident.Has(id) {
+			// A symbolic ID may turn out to be a literal an origin names;
+			// different symbols of unique kinds never match each other.
+			for _, l := range r.literals {
+				if ident.Equal(l, id) != ident.False {
+					return true
+				}
 			}
 		}
 		return false
