@@ -3,6 +3,8 @@ package cfn_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -87,7 +89,7 @@ func siteTemplate(n int) []byte {
 
 // BenchmarkLoad loads generated templates of 50 and 500 sites.
 func BenchmarkLoad(b *testing.B) {
-	for _, n := range []int{50, 500} {
+	for _, n := range []int{50, 500, 2000} {
 		data := siteTemplate(n)
 		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
 			fsys := fstest.MapFS{"t.yaml": {Data: data}}
@@ -113,5 +115,23 @@ func TestSiteTemplateLoads(t *testing.T) {
 	}
 	if len(cfg.Buckets) != 3 || !cfg.Buckets[2].Policy.HasDoc() || len(cfg.Unresolved) != 1 || cfg.Unresolved[0].What != "condition InEast" {
 		t.Fatalf("buckets %d, unresolved %+v", len(cfg.Buckets), cfg.Unresolved)
+	}
+}
+
+// TestGenerateSites writes the benchmark template to a file, for measuring
+// the loader and `s3front check` as processes:
+//
+//	S3FRONT_GEN_TEMPLATE=/tmp/sites500.yaml S3FRONT_GEN_SITES=500 go test ./internal/load/cfn -run TestGenerateSites
+func TestGenerateSites(t *testing.T) {
+	out := os.Getenv("S3FRONT_GEN_TEMPLATE")
+	if out == "" {
+		t.Skip("set S3FRONT_GEN_TEMPLATE (and S3FRONT_GEN_SITES) to write a generated template")
+	}
+	n, err := strconv.Atoi(os.Getenv("S3FRONT_GEN_SITES"))
+	if err != nil || n < 1 {
+		n = 500
+	}
+	if err := os.WriteFile(out, siteTemplate(n), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -11,7 +11,8 @@ import (
 	"github.com/s3front/s3front/internal/load/cfn/template"
 )
 
-// maxDetect bounds how much of a file IsTemplate reads.
+// maxDetect bounds the size of a file IsTemplate parses; larger files
+// (CloudFormation accepts 1 MB) are recognised by their text.
 const maxDetect = 4 << 20
 
 // IsTemplate reports whether data is a CloudFormation template: a
@@ -21,8 +22,11 @@ const maxDetect = 4 << 20
 // JSON, s3front snapshots and other YAML are not. It never fails: input
 // it cannot read is not a template.
 func IsTemplate(data []byte) bool {
-	if len(data) == 0 || len(data) > maxDetect {
+	if len(data) == 0 {
 		return false
+	}
+	if len(data) > maxDetect {
+		return looksLikeTemplate(data[:maxDetect])
 	}
 	var top map[string]any
 	if template.IsJSON(data) {
