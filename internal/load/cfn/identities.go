@@ -39,7 +39,11 @@ func (s *stack) distributionDomain(id string) string {
 // attrs lists the Fn::GetAtt attributes of the types whose identities
 // matter; other attributes of these types are errors, as in CloudFormation.
 var attrs = map[string][]string{
-	"AWS::S3::Bucket":                                 {"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL", "MetadataTableConfiguration.S3TablesDestination.TableArn", "MetadataTableConfiguration.S3TablesDestination.TableNamespace"},
+	"AWS::S3::Bucket": {"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL",
+		"MetadataTableConfiguration.S3TablesDestination.TableArn", "MetadataTableConfiguration.S3TablesDestination.TableNamespace",
+		"MetadataConfiguration.Destination", "MetadataConfiguration.JournalTableConfiguration.TableName",
+		"MetadataConfiguration.JournalTableConfiguration.TableArn", "MetadataConfiguration.InventoryTableConfiguration.TableName",
+		"MetadataConfiguration.InventoryTableConfiguration.TableArn"},
 	"AWS::CloudFront::Distribution":                   {"DomainName", "Id"},
 	"AWS::CloudFront::CloudFrontOriginAccessIdentity": {"Id", "S3CanonicalUserId"},
 	"AWS::CloudFront::OriginAccessControl":            {"Id"},

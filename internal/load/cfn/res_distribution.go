@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"github.com/s3front/s3front/ident"
 	"github.com/s3front/s3front/internal/load/cfn/template"
 	"github.com/s3front/s3front/model"
 )
@@ -254,8 +255,12 @@ func (s *stack) oaiOf(oai obj) (model.Value[string], error) {
 	}
 	id, ok := model.OAIFromPath(v.V)
 	if !ok {
-		return model.Value[string]{}, oai.errorf("write origin-access-identity/cloudfront/ID, e.g. !Sub origin-access-identity/cloudfront/${OAI}, or \"\" for OAC",
-			"%s %q is not an origin access identity path", oai.path, v.V)
+		// CloudFront refuses the value when the stack deploys; cfn-lint
+		// does not check it, so the template still loads.
+		why := oai.path + " of " + oai.ref + " is " + ident.Render(v.V) + ", not origin-access-identity/cloudfront/ID: CloudFront rejects it when the stack is deployed" +
+			" (write !Sub origin-access-identity/cloudfront/${OAI}, or \"\" for OAC)"
+		s.l.unresolved("origin access identity of "+oai.ref+" "+oai.path, why, v.Src)
+		return model.Unknown[string](v.Src, why), nil
 	}
 	return model.Known(id, v.Src), nil
 }
