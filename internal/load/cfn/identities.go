@@ -221,7 +221,7 @@ func (s *stack) memoProp(r *template.Resource, prop string) (*source.Node, error
 	if r.Properties != nil {
 		raw = r.Properties.Get(prop)
 	}
-	if raw == nil {
+	if raw == nil || raw.Kind == source.Null {
 		s.memo[key] = nil
 		return nil, nil
 	}
@@ -232,11 +232,17 @@ func (s *stack) memoProp(r *template.Resource, prop string) (*source.Node, error
 		return nil, err
 	}
 	if v != nil {
-		if v.Kind == source.Number || v.Kind == source.Bool {
+		switch v.Kind {
+		case source.Number, source.Bool:
 			v = str(v.Text, v.Pos)
-		}
-		if v.Kind != source.String {
-			return nil, source.Errorf(raw.Pos, "", "%s of %s must be a string, found %s", prop, r.ID, v.Describe())
+		case source.String:
+		case source.Null:
+			v = nil
+		default:
+			// CloudFormation refuses it when the stack is created; the
+			// name is unknown meanwhile.
+			o := obj{s: s, ref: s.ref(r.ID), n: v, path: prop, at: v.Pos}
+			v = s.ev.Unknown("invalid "+prop+" of "+s.ref(r.ID), o.path+" of "+o.ref+" must be a string, found "+v.Describe()+"; CloudFormation rejects the template when the stack is created", v.Pos)
 		}
 	}
 	s.memo[key] = v

@@ -85,24 +85,29 @@ func (s *stack) child(r *template.Resource) (*stack, error) {
 	if err := pobj.object(); err != nil {
 		return nil, err
 	}
-	if pobj.present() && !pobj.unknown() {
+	if pobj.present() && !pobj.unknown() && pobj.bad == "" {
+	params:
 		for _, f := range pobj.n.Fields {
 			v := obj{s: s, ref: ref, n: f.Value, path: "Parameters." + f.Key, at: f.Value.Pos}
 			var text string
 			if v.n.Kind == source.Array {
 				parts := make([]string, 0, len(v.n.Elems))
 				for _, e := range v.n.Elems {
-					t, err := (obj{s: s, ref: ref, n: e, path: v.path, at: e.Pos}).text()
-					if err != nil {
-						return nil, err
+					ev := obj{s: s, ref: ref, n: e, path: v.path, at: e.Pos}
+					t, ok := ev.text()
+					if !ok {
+						// The child sees the parameter without a value.
+						ev.invalid("a string")
+						continue params
 					}
 					parts = append(parts, t)
 				}
 				text = strings.Join(parts, ",")
 			} else {
-				t, err := v.text()
-				if err != nil {
-					return nil, err
+				t, ok := v.text()
+				if !ok {
+					v.invalid("a string")
+					continue
 				}
 				text = t
 			}

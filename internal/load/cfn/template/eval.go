@@ -176,6 +176,17 @@ func (e *Evaluator) unknown(what, why string, at source.Pos, root bool) *source.
 	return &source.Node{Kind: source.String, Pos: at, Text: ident.New(ident.Any, what)}
 }
 
+// invalid returns an unknown for a value CloudFormation would refuse when
+// the stack is created (an index out of range, a missing mapping entry)
+// and reports it: cfn-lint accepts such templates, so they still load.
+func (e *Evaluator) invalid(at source.Pos, msg, hint string) *source.Node {
+	why := msg + "; CloudFormation rejects the template when the stack is created"
+	if hint != "" {
+		why += " (" + hint + ")"
+	}
+	return e.unknown("invalid value at "+e.t.File+":"+shortPos(at), why, at, true)
+}
+
 // derived returns an unknown that stands for fn applied to the unknown
 // value from; it carries from's explanation.
 func (e *Evaluator) derived(fn string, from *source.Node, at source.Pos) *source.Node {

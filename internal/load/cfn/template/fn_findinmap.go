@@ -35,7 +35,7 @@ func (e *Evaluator) fnFindInMap(call, arg *source.Node) (*source.Node, error) {
 		}
 	}
 	if e.t.Mappings == nil {
-		return nil, source.Errorf(a[0].Pos, "add a Mappings section", "Fn::FindInMap uses mapping %s, but the template has no Mappings", texts[0])
+		return e.invalid(a[0].Pos, "Fn::FindInMap uses mapping "+texts[0]+", but the template has no Mappings", "add a Mappings section"), nil
 	}
 	// Candidates: the entries each key may name.
 	level := func(n *source.Node, key string) []*source.Node {
@@ -49,8 +49,7 @@ func (e *Evaluator) fnFindInMap(call, arg *source.Node) (*source.Node, error) {
 	}
 	maps := level(e.t.Mappings, texts[0])
 	if len(maps) == 0 {
-		return nil, source.Errorf(a[0].Pos, "the mappings are "+joinKeys(e.t.Mappings)+suggest(texts[0], fieldKeys(e.t.Mappings)),
-			"Fn::FindInMap: mapping %s is not defined", texts[0])
+		return e.invalid(a[0].Pos, "Fn::FindInMap: mapping "+texts[0]+" is not defined", "the mappings are "+joinKeys(e.t.Mappings)+suggest(texts[0], fieldKeys(e.t.Mappings))), nil
 	}
 	var tops []*source.Node
 	for _, m := range maps {
@@ -74,8 +73,8 @@ func (e *Evaluator) fnFindInMap(call, arg *source.Node) (*source.Node, error) {
 			if len(tops) > 0 {
 				which = a[2].Pos
 			}
-			return nil, source.Errorf(which, "add the key to mapping "+texts[0]+", or pass {DefaultValue: ...} with AWS::LanguageExtensions",
-				"Fn::FindInMap: mapping %s has no entry [%s][%s]", texts[0], ident.Render(texts[1]), ident.Render(texts[2]))
+			return e.invalid(which, "Fn::FindInMap: mapping "+texts[0]+" has no entry ["+ident.Render(texts[1])+"]["+ident.Render(texts[2])+"]",
+				"add the key to mapping "+texts[0]+", or pass {DefaultValue: ...} with AWS::LanguageExtensions"), nil
 		}
 	}
 	first, err := e.Value(vals[0])

@@ -10,8 +10,8 @@ func TestFindInMap(t *testing.T) {
 		{name: "region symbol, values differ", expr: `!FindInMap [Regions, !Ref AWS::Region, Bucket]`,
 			want: "${Fn::FindInMap Regions of ${test:AWS::Region}/Bucket}"},
 		{name: "default value", expr: `!FindInMap [Envs, dev, Size, {DefaultValue: "1"}]`, want: "1"},
-		{name: "missing key", expr: `!FindInMap [Envs, dev, Size]`, err: "mapping Envs has no entry [dev][Size]"},
-		{name: "missing map", expr: `!FindInMap [Env, prod, Size]`, err: `mapping Env is not defined`},
+		{name: "missing key", expr: `!FindInMap [Envs, dev, Size]`, want: "${invalid value at t.yaml:45:30}"},
+		{name: "missing map", expr: `!FindInMap [Env, prod, Size]`, want: "${invalid value at t.yaml:45:24}"},
 		{name: "bad default", expr: `!FindInMap [Envs, dev, Size, {Default: "1"}]`, err: "must be {DefaultValue: ...}"},
 	})
 }

@@ -27,7 +27,7 @@ func (e *Evaluator) fnJoin(call, arg *source.Node) (*source.Node, error) {
 	for _, x := range list.Elems {
 		s, ok := scalar(x)
 		if !ok {
-			return nil, source.Errorf(x.Pos, "Fn::Join joins strings; nested lists must be joined first", "Fn::Join element is %s, not a string", x.Describe())
+			return e.invalid(x.Pos, "Fn::Join element is "+x.Describe()+", not a string", "nested lists must be joined first"), nil
 		}
 		parts = append(parts, s)
 	}

@@ -9,7 +9,7 @@ func TestJoin(t *testing.T) {
 		{name: "no value dropped", expr: `!Join ["-", [a, !Ref AWS::NoValue, b]]`, want: "a-b"},
 		{name: "numbers", expr: `!Join [":", [1, true]]`, want: "1:true"},
 		{name: "unknown list", expr: `!Join [",", !Ref Zones]`, want: "${Fn::Join of ${parameter Zones}}"},
-		{name: "nested list", expr: `!Join [",", [[a]]]`, err: "Fn::Join element is array"},
+		{name: "nested list", expr: `!Join [",", [[a]]]`, want: "${invalid value at t.yaml:45:25}"},
 		{name: "bad arity", expr: `!Join [","]`, err: "Fn::Join takes a list of 2"},
 		{name: "not a list", expr: `!Join [",", abc]`, err: "must be a list"},
 	})

@@ -46,8 +46,7 @@ func (e *Evaluator) fnSelect(call, arg *source.Node) (*source.Node, error) {
 		return e.derived("Fn::Select "+strconv.Itoa(i), list, call.Pos), nil
 	}
 	if i >= len(list.Elems) {
-		return nil, source.Errorf(a[0].Pos, "the list has "+strconv.Itoa(len(list.Elems))+" elements, numbered from 0",
-			"Fn::Select index %d is out of range", i)
+		return e.invalid(a[0].Pos, "Fn::Select index "+strconv.Itoa(i)+" is out of range", "the list has "+strconv.Itoa(len(list.Elems))+" elements, numbered from 0"), nil
 	}
 	v := list.Elems[i]
 	if v.Kind == source.String || v.Kind == source.Number || v.Kind == source.Bool {

@@ -121,8 +121,7 @@ func (e *Evaluator) subVar(call *source.Node, name string, vars *source.Node) (s
 	}
 	s, ok := scalar(v)
 	if !ok {
-		return "", source.Errorf(call.Pos, "Fn::Sub can only insert strings; use Fn::Join to join a list",
-			"Fn::Sub variable ${%s} is %s, not a string", name, v.Describe())
+		return e.invalid(call.Pos, "Fn::Sub variable ${"+name+"} is "+v.Describe()+", not a string", "Fn::Sub can only insert strings; use Fn::Join to join a list").Text, nil
 	}
 	return s, nil
 }

@@ -24,7 +24,7 @@ func TestSub(t *testing.T) {
 		{name: "variable shadows resource", expr: "!Sub [\"${Bucket}\", {Bucket: mine}]", want: "mine"},
 		{name: "unknown parameter", expr: `!Sub "${Unset}.example.com"`, want: "${parameter Unset}.example.com"},
 		{name: "no value variable", expr: "!Sub [\"a${X}b\", {X: !Ref AWS::NoValue}]", want: "ab"},
-		{name: "list variable", expr: `!Sub "${Subnets}"`, err: "is array, not a string"},
+		{name: "list variable", expr: `!Sub "${Subnets}"`, want: "${invalid value at t.yaml:45:12}"},
 		{name: "unknown variable", expr: `!Sub "${Nope}"`, err: "Fn::Sub variable ${Nope} is neither a parameter nor a resource"},
 		{name: "bad shape", expr: "{Fn::Sub: [a, b, c]}", err: "Fn::Sub takes a string, or a string and a map"},
 		{name: "bad variables", expr: "{Fn::Sub: [a, [b]]}", err: "Fn::Sub variables must be a mapping"},
