@@ -86,8 +86,8 @@ func TestLintValid(t *testing.T) {
 // evaluate them; CloudFormation rejects them when the stack is created
 // (or, for suppressions, they break our own metadata schema).
 var deployTimeErrors = map[string]string{
-	"nested-cycle.yaml":        "a nested stack that includes itself never finishes creating",
-	"bad-suppression.yaml":     "Metadata.s3front is s3front's schema, not CloudFormation's",
+	"nested-cycle.yaml":    "a nested stack that includes itself never finishes creating",
+	"bad-suppression.yaml": "Metadata.s3front is s3front's schema, not CloudFormation's",
 }
 
 // TestErrors loads every template of testdata/errors: each must fail with a
