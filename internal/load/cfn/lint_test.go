@@ -3,11 +3,14 @@ package cfn_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -157,4 +160,70 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLintMutants mutates the valid templates at random (fixed seed):
+// every mutant cfn-lint accepts must load. It takes about a minute of
+// cfn-lint time, so it runs only with S3FRONT_LINT_MUTANTS=<count>:
+//
+//	S3FRONT_LINT_MUTANTS=1000 go test ./internal/load/cfn -run TestLintMutants
+func TestLintMutants(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("S3FRONT_LINT_MUTANTS"))
+	if n <= 0 {
+		t.Skip("set S3FRONT_LINT_MUTANTS to the number of mutants to try")
+	}
+	var sources []string
+	for _, f := range validTemplates(t) {
+		if strings.HasSuffix(f, ".yaml") && !strings.Contains(f, "nested") {
+			sources = append(sources, f)
+		}
+	}
+	values := []string{"true", `"x"`, "[]", "{}", "!Ref AWS::NoValue", "!Ref AWS::Region", "42", "!GetAtt Foo.Bar", `""`,
+		"!If [Nope, a, b]", "!Select [5, [a]]", `!Split [",", "a,b"]`, `!Join ["", []]`, "!Base64 abc", `!Sub "${AWS::AccountId}"`,
+		"null", `!Cidr ["10.0.0.0/16", 2, 8]`, `!GetAZs ""`, "!FindInMap [M, a, b]", "!ImportValue x", "!Equals [a, b]",
+		"[!Ref AWS::NoValue]", `{"Ref": {"Fn::Base64": "abc"}}`}
+	rng := rand.New(rand.NewPCG(1, 2))
+	dir := t.TempDir()
+	var files []string
+	for i := range n {
+		data, err := os.ReadFile(sources[i%len(sources)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(data), "\n")
+		for range 1 + rng.IntN(2) {
+			j := rng.IntN(len(lines))
+			switch rng.IntN(5) {
+			case 0:
+				lines = append(lines[:j], lines[j+1:]...)
+			case 1:
+				lines = append(lines[:j+1], lines[j:]...)
+			default:
+				if k, _, ok := strings.Cut(lines[j], ": "); ok {
+					lines[j] = k + ": " + values[rng.IntN(len(values))]
+				}
+			}
+		}
+		f := filepath.Join(dir, fmt.Sprintf("m%04d.yaml", i))
+		if err := os.WriteFile(f, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	lint := cfnLint(t, files)
+	accepted := 0
+	for _, f := range files {
+		if len(lintErrors(lint[filepath.Clean(f)])) > 0 {
+			continue
+		}
+		accepted++
+		_, err := loadFile(t, f, cfn.Options{})
+		var se *source.Error
+		// Metadata.s3front is our schema, which cfn-lint does not check.
+		if err != nil && !(errors.As(err, &se) && (strings.Contains(se.Msg, "suppression") || strings.Contains(se.Msg, "s3front"))) {
+			data, _ := os.ReadFile(f)
+			t.Errorf("cfn-lint accepts %s but the loader does not: %v\n%s", filepath.Base(f), err, data)
+		}
+	}
+	t.Logf("%d of %d mutants accepted by cfn-lint", accepted, len(files))
 }

@@ -23,9 +23,16 @@ func (e *Evaluator) fnGetAtt(call, arg *source.Node) (*source.Node, error) {
 			return nil, source.Errorf(call.Pos, "write Fn::GetAtt: [LogicalID, Attribute]", "Fn::GetAtt takes a logical ID and an attribute name")
 		}
 		id = arg.Elems[0].Text
-		_, s, err := e.stringArg(arg.Elems[1], "Fn::GetAtt", "the attribute name")
+		v, err := e.Value(arg.Elems[1])
 		if err != nil {
 			return nil, err
+		}
+		s, ok := scalar(v)
+		switch {
+		case IsUnknown(v):
+			return e.derived("Fn::GetAtt "+id, v, call.Pos), nil
+		case !ok:
+			return e.invalid(arg.Elems[1].Pos, "the attribute name of Fn::GetAtt "+id+" must be a string, found "+describe(v), ""), nil
 		}
 		attr = s
 	default:

@@ -13,10 +13,29 @@ var pseudoNames = []string{"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoVa
 
 // fnRef resolves Ref: a pseudo parameter, a parameter or a resource.
 func (e *Evaluator) fnRef(call, arg *source.Node) (*source.Node, error) {
-	if arg.Kind != source.String {
-		return nil, source.Errorf(call.Pos, "write Ref: LogicalName (or !Ref LogicalName)", "Ref takes a name, found %s", arg.Describe())
+	switch arg.Kind {
+	case source.String:
+		return e.ref(arg.Text, call.Pos)
+	case source.Object:
+		// AWS::LanguageExtensions lets the name be an intrinsic function.
+		v, err := e.Value(arg)
+		if err != nil {
+			return nil, err
+		}
+		if IsUnknown(v) {
+			return e.derived("Ref", v, call.Pos), nil
+		}
+		if v != nil && v.Kind == source.String {
+			_, isParam := e.t.Parameter(v.Text)
+			_, isRes := e.t.Resource(v.Text)
+			if !isParam && !isRes && !strings.HasPrefix(v.Text, "AWS::") {
+				return e.invalid(call.Pos, "Ref to "+v.Text+", which is neither a parameter nor a resource of the template", ""), nil
+			}
+			return e.ref(v.Text, call.Pos)
+		}
+		return e.invalid(call.Pos, "Ref takes a name, found "+describe(v), "write Ref: LogicalName (or !Ref LogicalName)"), nil
 	}
-	return e.ref(arg.Text, call.Pos)
+	return nil, source.Errorf(call.Pos, "write Ref: LogicalName (or !Ref LogicalName)", "Ref takes a name, found %s", arg.Describe())
 }
 
 // ref resolves the name Ref (or a ${name} of Fn::Sub) refers to.

@@ -25,6 +25,8 @@ func TestRef(t *testing.T) {
 		{name: "resource ruled out", expr: "!Ref Gone", err: "not created because its condition NotSite is false"},
 		{name: "resource maybe", expr: "!Ref Maybe", want: "${Maybe.ref}"},
 		{name: "not a name", expr: "{Ref: [a]}", err: "Ref takes a name"},
+		{name: "name from a function", expr: "{Ref: !Join [\"\", [Buck, et]]}", want: "${Bucket.ref}"},
+		{name: "name from nothing", expr: "{Ref: !Ref AWS::NoValue}", want: "${invalid value at t.yaml:45:12}"},
 		{name: "bad allowed value", expr: "!Ref Env", params: map[string]string{"Env": "test"}, err: "not one of its AllowedValues"},
 		{name: "undeclared parameter", expr: "!Ref Env", params: map[string]string{"Envv": "prod"}, err: `did you mean "Env"?`},
 	})
