@@ -180,6 +180,12 @@ func (s *simulator) viewerHop(oc *originCtx) {
 	if b.Signed.Known && b.Signed.V {
 		notes = append(notes, "viewers need signed URLs or cookies; simulated viewer presents a valid one")
 	}
+	for _, f := range b.EdgeFunctions {
+		if f.EventType.Known && (f.EventType.V == "origin-request" || f.EventType.V == "viewer-request") && f.Kind == "lambda" {
+			notes = append(notes, "a Lambda@Edge function runs on "+f.EventType.V+"s: if it switches the request to another origin, origin access control is not applied to it (OAC doesn't support origin redirect by Lambda@Edge); simulated as if it doesn't")
+			ev = append(ev, Evidence{What: "Lambda@Edge association (" + f.EventType.V + ")", Src: f.Src})
+		}
+	}
 	if d.WebACL.Known && d.WebACL.V != "" {
 		notes = append(notes, "an AWS WAF web ACL is attached; its rules are not simulated (a WAF block is also a 403)")
 	}
