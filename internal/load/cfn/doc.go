@@ -50,6 +50,19 @@
 // as a failure. An Fn::If over an undecidable condition yields the common
 // value of its branches when they agree, and an unknown value otherwise.
 //
+// # Errors
+//
+// What CloudFormation refuses when it reads a template stops loading with a
+// *source.Error at the position of the problem, with a hint: YAML or JSON
+// syntax, duplicate keys, unknown sections, intrinsic functions or short
+// tags, a Ref or Fn::GetAtt to nothing, undefined conditions, dependency
+// cycles between resources (cfn-lint E3004), a nested stack that includes
+// itself. What CloudFormation only refuses when it creates the stack, and
+// cfn-lint does not check (an Fn::Select index out of range, a missing
+// mapping entry, a property of the wrong type produced by a function), is
+// an unknown value and an Unresolved entry that says CloudFormation will
+// reject it: every template cfn-lint accepts loads.
+//
 // # Nested stacks
 //
 // An AWS::CloudFormation::Stack whose TemplateURL is a relative path (or
