@@ -115,18 +115,24 @@ func IsTemplate(data []byte) bool {
 	if !ok || len(res) == 0 {
 		return false
 	}
+	aws := false
 	for _, r := range res {
 		m, ok := r.(map[string]any)
 		if !ok {
 			return false
 		}
 		typ, _ := m["Type"].(string)
-		if !strings.HasPrefix(typ, "AWS::") && !strings.HasPrefix(typ, "Custom::") && !strings.HasPrefix(typ, "Alexa::") {
+		if !resourceTypeNameRE.MatchString(typ) {
 			return false
 		}
+		// Registry types (Org::Service::Resource) are allowed beside AWS
+		// and custom ones.
+		aws = aws || strings.HasPrefix(typ, "AWS::") || strings.HasPrefix(typ, "Custom::") || strings.HasPrefix(typ, "Alexa::")
 	}
-	return true
+	return aws
 }
+
+var resourceTypeNameRE = regexp.MustCompile(`^[A-Za-z0-9]+::[A-Za-z0-9_-]+(::[A-Za-z0-9_-]+)*$`)
 
 var (
 	formatVersionRE = regexp.MustCompile(`(?m)^\s*"?AWSTemplateFormatVersion"?\s*:`)

@@ -558,11 +558,12 @@ func TestIsTemplate(t *testing.T) {
 		"Resources:\n  B:\n    Type: AWS::S3::Bucket\n",
 		"Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n",
 		`{"Resources": {"B": {"Type": "AWS::S3::Bucket"}, "C": {"Type": "Custom::Thing"}}}`,
+		"Resources:\n  B:\n    Type: AWS::S3::Bucket\n  M:\n    Type: MyOrg::Monitoring::Dashboard\n",
 		"Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Ref !Sub x\n", // broken, but a template
 	}
 	no := []string{
 		"", "not: a template\n", `{"resource": {"aws_s3_bucket": {"b": {}}}}`, `{"s3front_snapshot": 1, "Resources": {"B": {"Type": "AWS::S3::Bucket"}}}`,
-		"Resources:\n  B:\n    Type: Local::Thing\n", "- a\n- list\n", `{"format_version": "1.2", "resource_changes": []}`,
+		"Resources:\n  B:\n    Type: Local::Thing\n", "Resources:\n  B:\n    Type: not a type\n", "- a\n- list\n", `{"format_version": "1.2", "resource_changes": []}`,
 		"name: CI\non: push\njobs: {}\n",
 	}
 	for _, s := range yes {
