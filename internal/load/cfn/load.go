@@ -244,6 +244,9 @@ func (l *loader) openStack(file string, params map[string]string, paramPos map[s
 		return nil, err
 	}
 	s.ev = ev
+	if _, err := ev.ExpandForEach(); err != nil {
+		return nil, err
+	}
 	for _, tr := range tmpl.Transforms {
 		switch tr.Name {
 		case "AWS::LanguageExtensions":
@@ -337,7 +340,7 @@ func (l *loader) loadStack(s *stack) error {
 			return err
 		}
 		if r.Type == "Fn::ForEach" {
-			l.unresolved("Fn::ForEach loop "+s.ref(r.ID), "Fn::ForEach loops (AWS::LanguageExtensions) are not expanded; the resources they create are not checked",
+			l.unresolved("Fn::ForEach loop "+s.ref(r.ID), "the collection of loop "+r.ID+" is not known offline, so the resources it creates are not checked (pass --parameter values for it)",
 				model.Src{Pos: r.Pos})
 			continue
 		}

@@ -260,9 +260,6 @@ func FromTree(file string, root *source.Node) (*Template, error) {
 	if err := t.readResources(resources); err != nil {
 		return nil, err
 	}
-	if err := t.checkCycles(); err != nil {
-		return nil, err
-	}
 	return t, nil
 }
 
@@ -389,63 +386,89 @@ func (t *Template) readResources(n *source.Node) error {
 	if len(n.Fields) == 0 {
 		return source.Errorf(n.Pos, "add at least one resource", "the Resources section is empty")
 	}
+	loops := false
 	for _, f := range n.Fields {
 		if strings.HasPrefix(f.Key, "Fn::ForEach::") && t.HasTransform("AWS::LanguageExtensions") {
 			r := &Resource{ID: f.Key, Pos: f.KeyPos, Type: "Fn::ForEach", Node: f.Value}
 			t.Resources = append(t.Resources, r)
+			loops = true
 			continue
 		}
-		if !isLogicalID(f.Key) {
-			return source.Errorf(f.KeyPos, "logical IDs use only letters and digits", "resource name %q is not alphanumeric", f.Key)
-		}
-		v := f.Value
-		if v.Kind != source.Object {
-			return source.Errorf(v.Pos, "a resource is {Type: AWS::..., Properties: {...}}", "resource %s must be a mapping, found %s", f.Key, v.Describe())
-		}
-		r := &Resource{ID: f.Key, Pos: f.KeyPos, Node: v}
-		for _, a := range v.Fields {
-			switch a.Key {
-			case "Type":
-				if a.Value.Kind != source.String || a.Value.Text == "" {
-					return source.Errorf(a.Value.Pos, "", "the Type of resource %s must be a string, found %s", f.Key, a.Value.Describe())
-				}
-				r.Type = a.Value.Text
-			case "Properties":
-				if a.Value.Kind == source.Null {
-					continue
-				}
-				if a.Value.Kind != source.Object {
-					return source.Errorf(a.Value.Pos, "", "the Properties of resource %s must be a mapping, found %s", f.Key, a.Value.Describe())
-				}
-				r.Properties = a.Value
-			case "Condition":
-				if a.Value.Kind != source.String {
-					return source.Errorf(a.Value.Pos, "name a condition of the Conditions section", "the Condition of resource %s must be a condition name, found %s", f.Key, a.Value.Describe())
-				}
-				r.Condition, r.ConditionPos = a.Value.Text, a.Value.Pos
-			case "DependsOn":
-				switch a.Value.Kind {
-				case source.String:
-					r.DependsOn = []string{a.Value.Text}
-				case source.Array:
-					for _, e := range a.Value.Elems {
-						if e.Kind != source.String {
-							return source.Errorf(e.Pos, "", "DependsOn must list logical IDs, found %s", e.Describe())
-						}
-						r.DependsOn = append(r.DependsOn, e.Text)
-					}
-				default:
-					return source.Errorf(a.Value.Pos, "", "DependsOn must be a logical ID or a list of them, found %s", a.Value.Describe())
-				}
-			case "Metadata":
-				r.Metadata = a.Value
-			}
-		}
-		if r.Type == "" {
-			return source.Errorf(f.KeyPos, "add Type: AWS::S3::Bucket (or the type you mean)", "resource %s has no Type", f.Key)
+		r, err := readResource(f)
+		if err != nil {
+			return err
 		}
 		t.Resources = append(t.Resources, r)
 		t.resources[r.ID] = r
+	}
+	if loops {
+		// Checked once the loops are expanded (Evaluator.ExpandForEach).
+		return nil
+	}
+	return t.validateResources()
+}
+
+// readResource reads one entry of the Resources section.
+func readResource(f source.Field) (*Resource, error) {
+	if !isLogicalID(f.Key) {
+		return nil, source.Errorf(f.KeyPos, "logical IDs use only letters and digits", "resource name %q is not alphanumeric", f.Key)
+	}
+	v := f.Value
+	if v.Kind != source.Object {
+		return nil, source.Errorf(v.Pos, "a resource is {Type: AWS::..., Properties: {...}}", "resource %s must be a mapping, found %s", f.Key, v.Describe())
+	}
+	r := &Resource{ID: f.Key, Pos: f.KeyPos, Node: v}
+	for _, a := range v.Fields {
+		switch a.Key {
+		case "Type":
+			if a.Value.Kind != source.String || a.Value.Text == "" {
+				return nil, source.Errorf(a.Value.Pos, "", "the Type of resource %s must be a string, found %s", f.Key, a.Value.Describe())
+			}
+			r.Type = a.Value.Text
+		case "Properties":
+			if a.Value.Kind == source.Null {
+				continue
+			}
+			if a.Value.Kind != source.Object {
+				return nil, source.Errorf(a.Value.Pos, "", "the Properties of resource %s must be a mapping, found %s", f.Key, a.Value.Describe())
+			}
+			r.Properties = a.Value
+		case "Condition":
+			if a.Value.Kind != source.String {
+				return nil, source.Errorf(a.Value.Pos, "name a condition of the Conditions section", "the Condition of resource %s must be a condition name, found %s", f.Key, a.Value.Describe())
+			}
+			r.Condition, r.ConditionPos = a.Value.Text, a.Value.Pos
+		case "DependsOn":
+			switch a.Value.Kind {
+			case source.String:
+				r.DependsOn = []string{a.Value.Text}
+			case source.Array:
+				for _, e := range a.Value.Elems {
+					if e.Kind != source.String {
+						return nil, source.Errorf(e.Pos, "", "DependsOn must list logical IDs, found %s", e.Describe())
+					}
+					r.DependsOn = append(r.DependsOn, e.Text)
+				}
+			default:
+				return nil, source.Errorf(a.Value.Pos, "", "DependsOn must be a logical ID or a list of them, found %s", a.Value.Describe())
+			}
+		case "Metadata":
+			r.Metadata = a.Value
+		}
+	}
+	if r.Type == "" {
+		return nil, source.Errorf(f.KeyPos, "add Type: AWS::S3::Bucket (or the type you mean)", "resource %s has no Type", f.Key)
+	}
+	return r, nil
+}
+
+// validateResources checks what resources say about each other: their
+// conditions exist, DependsOn names resources, and no resources depend on
+// each other in a cycle.
+func (t *Template) validateResources() error {
+	loops := false
+	for _, r := range t.Resources {
+		loops = loops || r.Type == "Fn::ForEach"
 	}
 	for _, r := range t.Resources {
 		if r.Condition != "" {
@@ -455,14 +478,14 @@ func (t *Template) readResources(n *source.Node) error {
 			}
 		}
 		for i, d := range r.DependsOn {
-			if _, ok := t.resources[d]; !ok {
+			if _, ok := t.resources[d]; !ok && !loops {
 				at := dependsOnPos(r, i)
 				return source.Errorf(at, "DependsOn names logical IDs of this template's resources"+suggest(d, t.resourceIDs()),
 					"resource %s depends on %s, which is not a resource of the template", r.ID, d)
 			}
 		}
 	}
-	return nil
+	return t.checkCycles()
 }
 
 func dependsOnPos(r *Resource, i int) source.Pos {
