@@ -63,6 +63,15 @@
 // an unknown value and an Unresolved entry that says CloudFormation will
 // reject it: every template cfn-lint accepts loads.
 //
+// # Loops
+//
+// With the AWS::LanguageExtensions transform, Fn::ForEach loops of the
+// Resources section are expanded (nested loops too) when their collection
+// is known offline: a list, or a Ref to a CommaDelimitedList parameter
+// with a value. A loop over an unknown collection is Unresolved. Loops
+// inside properties, Outputs or Conditions are not expanded; their value
+// is unknown.
+//
 // # Nested stacks
 //
 // An AWS::CloudFormation::Stack whose TemplateURL is a relative path (or

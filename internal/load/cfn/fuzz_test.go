@@ -37,6 +37,7 @@ func FuzzLoadTemplate(f *testing.F) {
 		}
 	}
 	f.Add([]byte("Resources:\n  C:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: child.yaml}\n"))
+	f.Add([]byte("Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::L:\n    - X\n    - [a, b]\n    - ${X}B:\n        Type: AWS::S3::Bucket\n        Properties: {BucketName: !Sub \"${X}-${AWS::Region}\"}\n"))
 	f.Add([]byte("Conditions:\n  C: !Equals [!Ref AWS::Region, x]\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !If [C, !If [C, a, b], !If [C, c, d]]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfn.IsTemplate(data)

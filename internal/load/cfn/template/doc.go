@@ -18,7 +18,8 @@
 // Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If,
 // Fn::FindInMap, Fn::ImportValue, Fn::Base64, Fn::Cidr, Fn::GetAZs,
 // Fn::Length, Fn::ToJsonString, Fn::Transform, and the condition functions
-// Fn::Equals, Fn::Not, Fn::And, Fn::Or and Condition. Each function lives
+// Fn::Equals, Fn::Not, Fn::And, Fn::Or and Condition; [Evaluator.ExpandForEach]
+// expands Fn::ForEach loops of the Resources section. Each function lives
 // in its own fn_*.go file with its test.
 //
 // Values that cannot be known offline (a parameter without a value,
