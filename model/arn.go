@@ -79,12 +79,7 @@ func WebsiteDomain(partition, bucket, region string) string {
 	return bucket + ".s3-website-" + region + "." + dnsSuffix(partition)
 }
 
-func dnsSuffix(partition string) string {
-	if partition == "aws-cn" {
-		return "amazonaws.com.cn"
-	}
-	return "amazonaws.com"
-}
+func dnsSuffix(partition string) string { return DNSSuffix(partition) }
 
 // EndpointKind classifies an origin domain name.
 type EndpointKind uint8
@@ -216,4 +211,46 @@ func pathStyleBucket(lower string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// PartitionOf returns the AWS partition a Region belongs to ("aws" for
+// commercial Regions and for names it doesn't recognise).
+func PartitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-isof-"):
+		return "aws-iso-f"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	case strings.HasPrefix(region, "eu-isoe-"):
+		return "aws-iso-e"
+	case strings.HasPrefix(region, "eusc-"):
+		return "aws-eusc"
+	}
+	return "aws"
+}
+
+// DNSSuffix returns the domain of a partition's service endpoints
+// (AWS::URLSuffix; data.aws_partition.dns_suffix).
+func DNSSuffix(partition string) string {
+	switch partition {
+	case "aws-cn":
+		return "amazonaws.com.cn"
+	case "aws-iso":
+		return "c2s.ic.gov"
+	case "aws-iso-b":
+		return "sc2s.sgov.gov"
+	case "aws-iso-e":
+		return "cloud.adc-e.uk"
+	case "aws-iso-f":
+		return "csp.hci.ic.gov"
+	case "aws-eusc":
+		return "amazonaws.eu"
+	}
+	return "amazonaws.com"
 }

@@ -199,7 +199,13 @@ func (s *simulator) read(p *Path, oc *originCtx, enc encryption, owner model.Val
 		s.fail(p, oc, &failure{status: 403, code: "AccessDenied", expected: true, cause: &Cause{Rule: "website-endpoint-origin", At: distSrc(oc.d)}}, objectWhen)
 		return
 	}
-	k := s.kms(oc, b, enc, objARN, false)
+	s.finishKMS(p, oc, enc, objARN, false, objectWhen)
+}
+
+// finishKMS runs the KMS hop for an object with encryption enc and ends the
+// path with its outcome; failures happen `when`.
+func (s *simulator) finishKMS(p *Path, oc *originCtx, enc encryption, objARN string, upload bool, when string) {
+	k := s.kms(oc, oc.bucket, enc, objARN, upload)
 	p.Hops = append(p.Hops, k.hop)
 	switch k.ok {
 	case ident.True:
@@ -208,11 +214,14 @@ func (s *simulator) read(p *Path, oc *originCtx, enc encryption, owner model.Val
 		s.unknown(p, k.missing)
 	default:
 		f := *k.fail
-		f.cause = s.kmsCause(oc, k, enc, false)
+		f.cause = s.kmsCause(oc, k, enc, upload)
+		if upload && f.cause.Rule == "oac-key-policy-missing" {
+			f.cause.Rule = "oac-upload-denied"
+		}
 		if enc.alg.Known && enc.alg.V == "aws:kms:dsse" {
 			f.expected = true // DSSE-KMS through CloudFront is UNCONFIRMED (SEMANTICS §1.2)
 		}
-		s.fail(p, oc, &f, objectWhen)
+		s.fail(p, oc, &f, when)
 	}
 }
 
@@ -368,22 +377,7 @@ func (s *simulator) put(oc *originCtx) *Path {
 	if b.ObjectLock.Known && b.ObjectLock.V {
 		p.Hops = append(p.Hops, Hop{Name: "s3", Result: Info, Detail: "Object Lock is enabled: with a default retention period, uploads must carry Content-MD5 (or a checksum header), which the viewer has to send"})
 	}
-	enc := defaultEncryption(b)
-	k := s.kms(oc, b, enc, objARN, true)
-	p.Hops = append(p.Hops, k.hop)
-	switch k.ok {
-	case ident.True:
-		s.allow(p)
-	case ident.Unknown:
-		s.unknown(p, k.missing)
-	default:
-		f := *k.fail
-		f.cause = s.kmsCause(oc, k, enc, true)
-		if f.cause.Rule == "oac-key-policy-missing" {
-			f.cause.Rule = "oac-upload-denied"
-		}
-		s.fail(p, oc, &f, Now)
-	}
+	s.finishKMS(p, oc, defaultEncryption(b), objARN, true, Now)
 	return p
 }
 

@@ -25,7 +25,7 @@ func whereOf(prov *provInst, body *evBlock) where {
 	if a := body.attr("region"); a != nil {
 		if s, ok := concreteString(a.val); ok && s != "" {
 			w.region = model.Known(s, model.Src{Pos: a.pos})
-			w.partition = partitionOf(s)
+			w.partition = model.PartitionOf(s)
 		}
 	}
 	return w
@@ -68,11 +68,11 @@ func computedAttrs(l *loader, addr string, mode resMode, typ string, body *evBlo
 				r = s
 			}
 			out["name"], out["id"], out["region"] = str(r), str(r), str(r)
-			out["endpoint"] = str("ec2." + r + "." + dnsSuffix(part))
+			out["endpoint"] = str("ec2." + r + "." + model.DNSSuffix(part))
 			out["description"] = str(sym(ident.Any, "description"))
 		case "aws_partition":
 			out["partition"], out["id"] = str(part), str(part)
-			out["dns_suffix"] = str(dnsSuffix(part))
+			out["dns_suffix"] = str(model.DNSSuffix(part))
 			out["reverse_dns_prefix"] = str(reverseDNS(part))
 		case "aws_cloudfront_cache_policy", "aws_cloudfront_origin_request_policy":
 			find := model.ManagedCachePolicy
@@ -154,7 +154,7 @@ func computedAttrs(l *loader, addr string, mode resMode, typ string, body *evBlo
 	case "aws_s3_bucket_website_configuration":
 		b, _ := given("bucket")
 		out["website_endpoint"] = str(model.WebsiteDomain(part, b, region))
-		out["website_domain"] = str("s3-website-" + region + "." + dnsSuffix(part))
+		out["website_domain"] = str("s3-website-" + region + "." + model.DNSSuffix(part))
 		out["id"] = str(b)
 	case "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block", "aws_s3_bucket_ownership_controls",
 		"aws_s3_bucket_acl", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning",
@@ -218,7 +218,7 @@ func bucketAttrs(out map[string]cty.Value, part, b, region string) {
 	out["bucket_regional_domain_name"] = str(model.BucketRegionalDomain(part, b, region))
 	out["bucket_domain_name"] = str(model.BucketGlobalDomain(part, b))
 	out["website_endpoint"] = str(model.WebsiteDomain(part, b, region))
-	out["website_domain"] = str("s3-website-" + region + "." + dnsSuffix(part))
+	out["website_domain"] = str("s3-website-" + region + "." + model.DNSSuffix(part))
 	out["region"] = str(region)
 }
 
@@ -233,13 +233,6 @@ func kmsDataKey(addr, keyID, part, region, acct string) (id, arn string) {
 	}
 	id = ident.New(ident.KeyID, addr+".id")
 	return id, model.KeyARN(part, region, acct, id)
-}
-
-func dnsSuffix(partition string) string {
-	if partition == "aws-cn" {
-		return "amazonaws.com.cn"
-	}
-	return "amazonaws.com"
 }
 
 func reverseDNS(partition string) string {

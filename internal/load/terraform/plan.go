@@ -335,7 +335,7 @@ func (p *planReader) where(addr string, pos source.Pos, body *evBlock) where {
 		w.region.Src, w.account.Src = src, src
 		if pp.region != "" {
 			w.region = model.Known(pp.region, model.Src{Resource: provAddr, Pos: pp.regionPos})
-			w.partition = partitionOf(pp.region)
+			w.partition = model.PartitionOf(pp.region)
 		}
 		if pp.account != "" {
 			w.account = model.Known(pp.account, model.Src{Resource: provAddr, Pos: pp.accPos})
@@ -344,7 +344,7 @@ func (p *planReader) where(addr string, pos source.Pos, body *evBlock) where {
 	if a := body.attr("region"); a != nil {
 		if s, ok := concreteString(a.val); ok && s != "" {
 			w.region = model.Known(s, model.Src{Resource: addr, Pos: a.pos})
-			w.partition = partitionOf(s)
+			w.partition = model.PartitionOf(s)
 		}
 	}
 	if ident.Has(w.region.V) {
@@ -352,7 +352,7 @@ func (p *planReader) where(addr string, pos source.Pos, body *evBlock) where {
 			if s, ok := concreteString(a.val); ok {
 				if parts := strings.SplitN(s, ":", 6); len(parts) == 6 && parts[3] != "" {
 					w.region = model.Known(parts[3], model.Src{Resource: addr, Pos: a.pos})
-					w.partition = partitionOf(parts[3])
+					w.partition = model.PartitionOf(parts[3])
 				}
 			}
 		}

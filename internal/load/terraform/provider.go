@@ -54,7 +54,7 @@ func (p *provInst) resolve() *provInst {
 	if a := body.attr("region"); a != nil {
 		if s, ok := concreteString(a.val); ok && s != "" {
 			p.region = model.Known(s, model.Src{Resource: p.addr, Pos: a.pos})
-			p.partition = partitionOf(s)
+			p.partition = model.PartitionOf(s)
 		}
 	}
 	if a := body.attr("allowed_account_ids"); a != nil {
@@ -73,23 +73,6 @@ func (p *provInst) resolve() *provInst {
 		}
 	}
 	return p
-}
-
-// partitionOf derives the partition from a Region name.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "eu-isoe-"):
-		return "aws-iso-e"
-	}
-	return "aws"
 }
 
 // arnAccount returns the 12-digit account of an ARN, or "".
