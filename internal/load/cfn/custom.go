@@ -46,24 +46,21 @@ const (
 	cdkAwsCustomResource = "Custom::AWS"
 )
 
-// benignCustom lists custom resources that do not change who can read a
-// bucket, a key or a distribution.
-var benignCustom = map[string]bool{
-	"Custom::S3AutoDeleteObjects":                    true,
-	"Custom::S3BucketNotifications":                  true,
-	"Custom::LogRetention":                           true,
-	"Custom::VpcRestrictDefaultSG":                   true,
-	"Custom::AWSCDKOpenIdConnectProvider":            true,
-	"Custom::CrossRegionExportReader":                true,
-	"Custom::CrossRegionExportWriter":                true,
-	"Custom::CrossRegionStringParameterReader":       true,
-	"Custom::AWSCDKCfnUtilsProviderEnforceNoExports": true,
-	"Custom::CDKBucketDeploymentNoop":                true,
+// benignCustom reports whether a custom resource type does not change who
+// can read a bucket, a key or a distribution.
+func benignCustom(typ string) bool {
+	switch typ {
+	case "Custom::S3AutoDeleteObjects", "Custom::S3BucketNotifications", "Custom::LogRetention", "Custom::VpcRestrictDefaultSG",
+		"Custom::AWSCDKOpenIdConnectProvider", "Custom::CrossRegionExportReader", "Custom::CrossRegionExportWriter",
+		"Custom::CrossRegionStringParameterReader", "Custom::AWSCDKCfnUtilsProviderEnforceNoExports", "Custom::CDKBucketDeploymentNoop":
+		return true
+	}
+	return false
 }
 
 // custom reads a custom resource.
 func (s *stack) custom(r *template.Resource) error {
-	if benignCustom[r.Type] {
+	if benignCustom(r.Type) {
 		return nil
 	}
 	switch r.Type {

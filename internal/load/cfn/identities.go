@@ -36,22 +36,31 @@ func (s *stack) distributionDomain(id string) string {
 	return ident.New(ident.Name, s.ref(id)+".domain_prefix") + ".cloudfront.net"
 }
 
-// attrs lists the Fn::GetAtt attributes of the types whose identities
-// matter; other attributes of these types are errors, as in CloudFormation.
-var attrs = map[string][]string{
-	"AWS::S3::Bucket": {"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL",
-		"MetadataTableConfiguration.S3TablesDestination.TableArn", "MetadataTableConfiguration.S3TablesDestination.TableNamespace",
-		"MetadataConfiguration.Destination", "MetadataConfiguration.JournalTableConfiguration.TableName",
-		"MetadataConfiguration.JournalTableConfiguration.TableArn", "MetadataConfiguration.InventoryTableConfiguration.TableName",
-		"MetadataConfiguration.InventoryTableConfiguration.TableArn"},
-	"AWS::CloudFront::Distribution":                   {"DomainName", "Id"},
-	"AWS::CloudFront::CloudFrontOriginAccessIdentity": {"Id", "S3CanonicalUserId"},
-	"AWS::CloudFront::OriginAccessControl":            {"Id"},
-	"AWS::CloudFront::CachePolicy":                    {"Id", "LastModifiedTime"},
-	"AWS::CloudFront::OriginRequestPolicy":            {"Id", "LastModifiedTime"},
-	"AWS::KMS::Key":                                   {"Arn", "KeyId"},
-	"AWS::KMS::Alias":                                 {},
-	"AWS::S3::BucketPolicy":                           {},
+// attributes lists the Fn::GetAtt attributes of the types whose
+// identities matter; other attributes of these types are errors, as in
+// CloudFormation. ok is false for other types.
+func attributes(typ string) (attrs []string, ok bool) {
+	switch typ {
+	case "AWS::S3::Bucket":
+		return []string{"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL",
+			"MetadataTableConfiguration.S3TablesDestination.TableArn", "MetadataTableConfiguration.S3TablesDestination.TableNamespace",
+			"MetadataConfiguration.Destination", "MetadataConfiguration.JournalTableConfiguration.TableName",
+			"MetadataConfiguration.JournalTableConfiguration.TableArn", "MetadataConfiguration.InventoryTableConfiguration.TableName",
+			"MetadataConfiguration.InventoryTableConfiguration.TableArn"}, true
+	case "AWS::CloudFront::Distribution":
+		return []string{"DomainName", "Id"}, true
+	case "AWS::CloudFront::CloudFrontOriginAccessIdentity":
+		return []string{"Id", "S3CanonicalUserId"}, true
+	case "AWS::CloudFront::OriginAccessControl":
+		return []string{"Id"}, true
+	case "AWS::CloudFront::CachePolicy", "AWS::CloudFront::OriginRequestPolicy":
+		return []string{"Id", "LastModifiedTime"}, true
+	case "AWS::KMS::Key":
+		return []string{"Arn", "KeyId"}, true
+	case "AWS::KMS::Alias", "AWS::S3::BucketPolicy":
+		return nil, true
+	}
+	return nil, false
 }
 
 // Ref implements template.Resolver.
@@ -100,7 +109,7 @@ func (s *stack) Ref(r *template.Resource, at source.Pos) (*source.Node, error) {
 
 // GetAtt implements template.Resolver.
 func (s *stack) GetAtt(r *template.Resource, attr string, at source.Pos) (*source.Node, error) {
-	if known, ok := attrs[r.Type]; ok {
+	if known, ok := attributes(r.Type); ok {
 		valid := false
 		for _, a := range known {
 			valid = valid || a == attr

@@ -386,7 +386,7 @@ func modelled(typ string) bool {
 		"AWS::S3::AccessPoint", "AWS::S3::MultiRegionAccessPoint", "AWS::S3ObjectLambda::AccessPoint":
 		return true
 	}
-	return isCustom(typ) && !benignCustom[typ]
+	return isCustom(typ) && !benignCustom(typ)
 }
 
 // loadResource maps one resource to the model.

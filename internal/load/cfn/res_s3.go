@@ -23,16 +23,27 @@ type bucketPolicyRes struct {
 	doc    obj
 }
 
-// cannedACLs maps AccessControl values to canned ACL names.
-var cannedACLs = map[string]string{
-	"Private":                "private",
-	"PublicRead":             "public-read",
-	"PublicReadWrite":        "public-read-write",
-	"AuthenticatedRead":      "authenticated-read",
-	"LogDeliveryWrite":       "log-delivery-write",
-	"BucketOwnerRead":        "bucket-owner-read",
-	"BucketOwnerFullControl": "bucket-owner-full-control",
-	"AwsExecRead":            "aws-exec-read",
+// cannedACL maps an AccessControl value to its canned ACL name.
+func cannedACL(v string) (string, bool) {
+	switch v {
+	case "Private":
+		return "private", true
+	case "PublicRead":
+		return "public-read", true
+	case "PublicReadWrite":
+		return "public-read-write", true
+	case "AuthenticatedRead":
+		return "authenticated-read", true
+	case "LogDeliveryWrite":
+		return "log-delivery-write", true
+	case "BucketOwnerRead":
+		return "bucket-owner-read", true
+	case "BucketOwnerFullControl":
+		return "bucket-owner-full-control", true
+	case "AwsExecRead":
+		return "aws-exec-read", true
+	}
+	return "", false
 }
 
 // bucket maps AWS::S3::Bucket onto AWS's defaults for a new bucket.
@@ -61,7 +72,7 @@ func (s *stack) bucket(r *template.Resource) error {
 			return err
 		}
 		if v.Known {
-			canned, ok := cannedACLs[v.V]
+			canned, ok := cannedACL(v.V)
 			if !ok {
 				return ac.errorf("AccessControl is one of Private, PublicRead, PublicReadWrite, AuthenticatedRead, LogDeliveryWrite, BucketOwnerRead, BucketOwnerFullControl, AwsExecRead",
 					"%s is not a canned ACL: %q", ac.path, v.V)

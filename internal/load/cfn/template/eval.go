@@ -350,12 +350,14 @@ func intrinsic(n *source.Node) (string, *source.Node, bool) {
 	return "", nil, false
 }
 
-var functionNames = []string{"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::If",
-	"Fn::FindInMap", "Fn::ImportValue", "Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::Equals", "Fn::Not",
-	"Fn::And", "Fn::Or", "Fn::Length", "Fn::ToJsonString", "Fn::Transform"}
+func functionNames() []string {
+	return []string{"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::If",
+		"Fn::FindInMap", "Fn::ImportValue", "Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::Equals", "Fn::Not",
+		"Fn::And", "Fn::Or", "Fn::Length", "Fn::ToJsonString", "Fn::Transform"}
+}
 
 func isFunctionName(k string) bool {
-	for _, f := range functionNames {
+	for _, f := range functionNames() {
 		if f == k {
 			return true
 		}
@@ -412,7 +414,7 @@ func (e *Evaluator) call(n *source.Node, name string, arg *source.Node) (*source
 	case "Fn::ForEach":
 		return e.unknown("Fn::ForEach at "+shortPos(n.Pos), "Fn::ForEach loops (AWS::LanguageExtensions) are not expanded", n.Pos, true), nil
 	}
-	return nil, source.Errorf(n.Fields[0].KeyPos, "the intrinsic functions are "+strings.Join(functionNames, ", ")+suggest(name, functionNames),
+	return nil, source.Errorf(n.Fields[0].KeyPos, "the intrinsic functions are "+strings.Join(functionNames(), ", ")+suggest(name, functionNames()),
 		"unknown intrinsic function %s", name)
 }
 

@@ -8,8 +8,10 @@ import (
 )
 
 // pseudoNames lists the pseudo parameters CloudFormation defines.
-var pseudoNames = []string{"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
-	"AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"}
+func pseudoNames() []string {
+	return []string{"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
+		"AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"}
+}
 
 // fnRef resolves Ref: a pseudo parameter, a parameter or a resource.
 func (e *Evaluator) fnRef(call, arg *source.Node) (*source.Node, error) {
@@ -61,7 +63,7 @@ func (e *Evaluator) ref(name string, pos source.Pos) (*source.Node, error) {
 		case "AWS::NotificationARNs":
 			return e.unknown("AWS::NotificationARNs", "the stack's notification topics are chosen when it is deployed", pos, true), nil
 		}
-		return nil, source.Errorf(pos, "the pseudo parameters are "+strings.Join(pseudoNames, ", ")+suggest(name, pseudoNames),
+		return nil, source.Errorf(pos, "the pseudo parameters are "+strings.Join(pseudoNames(), ", ")+suggest(name, pseudoNames()),
 			"unknown pseudo parameter %s", name)
 	}
 	if p, ok := e.t.Parameter(name); ok {

@@ -199,8 +199,10 @@ func checkDuplicates(n *source.Node) error {
 	return nil
 }
 
-var topLevel = []string{"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
-	"Conditions", "Transform", "Resources", "Outputs", "Hooks"}
+func topLevel() []string {
+	return []string{"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
+		"Conditions", "Transform", "Resources", "Outputs", "Hooks"}
+}
 
 // FromTree checks the structure of a parsed template and indexes its
 // sections.
@@ -250,7 +252,7 @@ func FromTree(file string, root *source.Node) (*Template, error) {
 		case "Metadata", "Rules", "Hooks":
 			// Not part of what a stack deploys.
 		default:
-			return nil, source.Errorf(f.KeyPos, "the sections of a template are "+strings.Join(topLevel, ", ")+suggest(f.Key, topLevel),
+			return nil, source.Errorf(f.KeyPos, "the sections of a template are "+strings.Join(topLevel(), ", ")+suggest(f.Key, topLevel()),
 				"unknown template section %q", f.Key)
 		}
 	}
@@ -375,9 +377,6 @@ func (t *Template) readTransform(n *source.Node) error {
 	}
 	return add(n)
 }
-
-var resourceAttrs = []string{"Type", "Properties", "Condition", "DependsOn", "Metadata", "DeletionPolicy",
-	"UpdateReplacePolicy", "CreationPolicy", "UpdatePolicy", "Version", "Description", "Connectors", "IgnoreGlobals"}
 
 func (t *Template) readResources(n *source.Node) error {
 	if n.Kind != source.Object {
