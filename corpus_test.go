@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,11 +31,18 @@ func TestCorpus(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			rep := checkPath(t, c.Input)
 			exp, err := corpus.ReadExpect(c.Expect)
 			if err != nil {
 				t.Fatal(err)
 			}
+			if exp.Error != "" {
+				_, err := s3front.Load(context.Background(), []string{c.Input}, s3front.LoadOptions{})
+				if err == nil || !strings.Contains(err.Error(), exp.Error) {
+					t.Fatalf("want a load error containing %q, got %v", exp.Error, err)
+				}
+				return
+			}
+			rep := checkPath(t, c.Input)
 			for _, p := range corpus.Verify(exp, rep) {
 				t.Error(p)
 			}
@@ -104,5 +112,46 @@ func TestDeterministic(t *testing.T) {
 				t.Fatalf("%s: run %d gave different output", in, i+1)
 			}
 		}
+	}
+}
+
+// TestSeveralTemplates checks that templates loaded together keep apart:
+// the same template twice gives two distributions with their own paths,
+// named after their files, and CDK nested templates are loaded once,
+// through their parent.
+func TestSeveralTemplates(t *testing.T) {
+	dir := t.TempDir()
+	tmpl, err := os.ReadFile("testdata/scenarios/15-cfn-oac-correct/template.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"blue.json", "green.json"} {
+		if err := os.WriteFile(filepath.Join(dir, name), tmpl, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := checkPath(t, dir)
+	seen := map[string]string{}
+	for _, p := range rep.Paths {
+		if p.Scenario == "viewer-get-new" {
+			seen[p.Distribution] = p.Outcome
+		}
+	}
+	blue, green := filepath.ToSlash(filepath.Join(dir, "blue"))+"/DocsDistribution", filepath.ToSlash(filepath.Join(dir, "green"))+"/DocsDistribution"
+	if len(seen) != 2 || seen[blue] != "allow" || seen[green] != "allow" {
+		t.Errorf("want two working distributions %s and %s, got %v", blue, green, seen)
+	}
+	inputs, err := s3front.Detect(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inputs) != 2 {
+		t.Errorf("Detect: %v", inputs)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Child.nested.template.json"), tmpl, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if inputs, _ := s3front.Detect(dir); len(inputs) != 2 {
+		t.Errorf("a CDK nested template must not be loaded on its own: %v", inputs)
 	}
 }

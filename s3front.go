@@ -48,6 +48,8 @@ type LoadOptions struct {
 	// CloudFormation: --parameter Key=Value and parameter files.
 	Parameters     []string
 	ParameterFiles []string
+
+	refPrefix string // set by Load when several templates are loaded together
 }
 
 // ErrNoInput is returned when a path holds nothing s3front can read.
@@ -115,6 +117,9 @@ func Detect(path string) ([]Input, error) {
 		}
 	}
 	for _, f := range files {
+		if strings.HasSuffix(f, ".nested.template.json") {
+			continue // a CDK nested stack: loaded through its parent
+		}
 		k, err := detectFile(f)
 		if err != nil {
 			return nil, err
@@ -180,21 +185,49 @@ func Load(ctx context.Context, paths []string, opts LoadOptions) (*model.Config,
 		paths = []string{"."}
 	}
 	cfg := &model.Config{}
+	var inputs []Input
 	for _, p := range paths {
-		inputs, err := Detect(p)
+		in, err := Detect(p)
 		if err != nil {
 			return nil, err
 		}
-		for _, in := range inputs {
-			c, err := LoadInput(ctx, in, opts)
-			if err != nil {
-				return nil, err
-			}
-			cfg.Merge(c)
+		inputs = append(inputs, in...)
+	}
+	templates := 0
+	for _, in := range inputs {
+		if in.Kind == KindCloudFormation {
+			templates++
 		}
+	}
+	for _, in := range inputs {
+		o := opts
+		if in.Kind == KindCloudFormation && templates > 1 {
+			// Several stacks at once: their logical IDs and identities
+			// must not collide, so each is named after its template.
+			o.refPrefix = stackPrefix(in.Path)
+		}
+		c, err := LoadInput(ctx, in, o)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Merge(c)
 	}
 	cfg.Sort()
 	return cfg, nil
+}
+
+// stackPrefix names a template's resources when several stacks are loaded
+// together: "cdk.out/SiteStack.template.json" gives "cdk.out/SiteStack/".
+func stackPrefix(path string) string {
+	p := filepath.ToSlash(filepath.Clean(path))
+	p = strings.TrimPrefix(p, "./")
+	for _, ext := range []string{".template.json", ".template.yaml", ".template.yml", ".json", ".yaml", ".yml", ".template"} {
+		if strings.HasSuffix(p, ext) {
+			p = strings.TrimSuffix(p, ext)
+			break
+		}
+	}
+	return p + "/"
 }
 
 // LoadInput loads one detected input.
@@ -217,7 +250,7 @@ func LoadInput(ctx context.Context, in Input, opts LoadOptions) (*model.Config, 
 		cfg, err = terraform.LoadPlan(ctx, filepath.Base(in.Path), data, terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env})
 	case KindCloudFormation:
 		dir = filepath.Dir(in.Path)
-		cfg, err = cfn.Load(ctx, os.DirFS(dir), filepath.Base(in.Path), cfn.Options{Parameters: opts.Parameters, ParameterFiles: opts.ParameterFiles})
+		cfg, err = cfn.Load(ctx, os.DirFS(dir), filepath.Base(in.Path), cfn.Options{Parameters: opts.Parameters, ParameterFiles: opts.ParameterFiles, RefPrefix: opts.refPrefix})
 	case KindSnapshot:
 		data, rerr := os.ReadFile(in.Path)
 		if rerr != nil {

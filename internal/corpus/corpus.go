@@ -20,6 +20,9 @@ type Expect struct {
 	Require          []Require `json:"require"`
 	Forbid           []string  `json:"forbid"`
 	MaxOtherSeverity string    `json:"max_other_severity"`
+	// Error, when set, says the input must fail to load (exit 2) with an
+	// error whose text contains it, e.g. "template.yaml:12:7: ".
+	Error string `json:"error,omitempty"`
 }
 
 // ExpPath is an expected path outcome.

@@ -117,7 +117,7 @@ func checkMissingObject(p *pass) {
 			at.Resource = d.Ref
 		}
 		p.report(at, fmt.Sprintf("%s: %s", d.Ref, strings.Join(parts, "; ")),
-			"set a default root object (default_root_object = \"index.html\"); to get 404 for missing objects, also allow s3:ListBucket on the bucket ARN (no /*) for the same principal and condition", []model.Src{resourceSrc(path.Bucket.Meta)}, PathID(path))
+			"set a default root object ("+sim.Spell(d.Ref, `default_root_object = "index.html"`, "DefaultRootObject: index.html")+"); to get 404 for missing objects, also allow s3:ListBucket on the bucket ARN (no /*) for the same principal and condition", []model.Src{resourceSrc(path.Bucket.Meta)}, PathID(path))
 	}
 }
 

@@ -9,13 +9,22 @@ import (
 	"github.com/s3front/s3front/model"
 )
 
-// Input styles decide how a fix spells references: a Terraform expression,
-// a CloudFormation Fn::Sub, or a literal ARN.
+// Input styles decide how a fix spells references and settings: a
+// Terraform expression, a CloudFormation Fn::Sub, or a literal ARN.
 const (
 	styleTerraform = "terraform"
 	styleCFN       = "cloudformation"
 	styleLiteral   = "literal"
 )
+
+// Spell returns the Terraform or the CloudFormation spelling of a setting,
+// by the language of the resource ref (the Terraform one for ARNs).
+func Spell(ref, terraform, cloudformation string) string {
+	if styleOf(ref) == styleCFN {
+		return cloudformation
+	}
+	return terraform
+}
 
 var tfAddress = regexp.MustCompile(`(^|\.)(aws_[a-z0-9_]+)\.[A-Za-z_][A-Za-z0-9_-]*`)
 

@@ -336,7 +336,7 @@ func (s *simulator) getExisting(oc *originCtx) []*Path {
 		p := s.newPath(oc, ViewerGetExisting, s.urlPath(oc))
 		if s.front(p, oc) {
 			p.Hops = append(p.Hops, Hop{Name: "object", Result: Maybe, Detail: "the input declares no existing objects served by this behavior: their encryption and owner are unknown"})
-			s.unknown(p, "existing objects of "+oc.bucket.Ref+" (declare aws_s3_object resources, or scan the account live)")
+			s.unknown(p, "existing objects of "+oc.bucket.Ref+" ("+Spell(oc.bucket.Ref, "declare them as aws_s3_object resources, or ", "")+"describe them in a snapshot)")
 		}
 		out = append(out, p)
 	}

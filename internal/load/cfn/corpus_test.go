@@ -44,15 +44,21 @@ func TestCorpus(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
+			exp, err := corpus.ReadExpect(c.Expect)
+			if err != nil {
+				t.Fatal(err)
+			}
 			cfg, err := s3front.Load(ctx, []string{c.Input}, s3front.LoadOptions{})
+			if exp.Error != "" {
+				if err == nil || !strings.Contains(err.Error(), exp.Error) {
+					t.Fatalf("want a load error containing %q, got %v", exp.Error, err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
 			rep, err := s3front.Check(ctx, cfg, s3front.CheckOptions{Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			exp, err := corpus.ReadExpect(c.Expect)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -30,6 +30,12 @@ type Options struct {
 	// AWS::StackName. Empty values become identities (ident symbols)
 	// except Partition, see the package documentation.
 	AccountID, Region, Partition, StackName string
+	// RefPrefix, when set, is prepended to every logical ID (and so to
+	// every resource Ref and identity name) of the template, e.g.
+	// "cdk.out/SiteStack/". The caller sets it when several templates are
+	// checked together, so that their logical IDs and identities can't
+	// collide.
+	RefPrefix string
 }
 
 // maxNesting bounds the depth of nested stacks.
@@ -209,9 +215,13 @@ func (l *loader) openStack(file string, params map[string]string, paramPos map[s
 		children: map[string]*stack{}, memo: map[string]*source.Node{}, busy: map[string]bool{}}
 	l.cfg.Files = append(l.cfg.Files, file)
 	if parent == nil {
+		s.prefix = l.opts.RefPrefix
 		s.label = l.opts.StackName
 		if s.label == "" {
 			s.label = stackLabel(file)
+			if l.opts.RefPrefix != "" {
+				s.label = strings.TrimSuffix(l.opts.RefPrefix, "/")
+			}
 		}
 		l.initIdentities(s)
 	} else {
