@@ -143,37 +143,6 @@ func stackLabel(file string) string {
 	return file
 }
 
-// partitionOf returns the partition a Region belongs to.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "eusc-"):
-		return "aws-eusc"
-	}
-	return "aws"
-}
-
-func urlSuffixOf(partition string) string {
-	switch partition {
-	case "aws-cn":
-		return "amazonaws.com.cn"
-	case "aws-iso":
-		return "c2s.ic.gov"
-	case "aws-iso-b":
-		return "sc2s.sgov.gov"
-	case "aws-eusc":
-		return "amazonaws.eu"
-	}
-	return "amazonaws.com"
-}
-
 // stack is one loaded template: the root or a nested stack.
 type stack struct {
 	l      *loader
@@ -297,13 +266,13 @@ func (l *loader) initIdentities(s *stack) {
 	l.partition = o.Partition
 	if l.partition == "" {
 		if o.Region != "" {
-			l.partition = partitionOf(o.Region)
+			l.partition = model.PartitionOf(o.Region)
 		} else {
 			l.partition = "aws"
 			assumed = true
 		}
 	}
-	l.urlSuffix = urlSuffixOf(l.partition)
+	l.urlSuffix = model.DNSSuffix(l.partition)
 	src := model.Src{Pos: source.Pos{File: s.file, Line: 1, Col: 1}}
 	acct := model.NewAccount(model.Known(l.account, src), l.partition, src)
 	if assumed {
