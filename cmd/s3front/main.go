@@ -10,8 +10,16 @@ package main
 import (
 	"context"
 	"os"
+	"runtime/debug"
 )
 
 func main() {
+	// s3front is a short-lived batch process whose heap grows steadily
+	// while it loads: collecting half as often saves about a fifth of the
+	// time on large inputs for a third more peak memory (BENCHMARKS.md).
+	// An explicit GOGC still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
