@@ -155,3 +155,42 @@ func TestSeveralTemplates(t *testing.T) {
 		t.Errorf("a CDK nested template must not be loaded on its own: %v", inputs)
 	}
 }
+
+// TestMixedFolder checks that `s3front check .` on a folder holding both
+// Terraform and a CloudFormation template (whatever its name) checks both.
+func TestMixedFolder(t *testing.T) {
+	dir := t.TempDir()
+	copyFile := func(from, to string) {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, to), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile("testdata/scenarios/01-oai-kms-latent-outage/main.tf", "main.tf")
+	copyFile("testdata/scenarios/14-cfn-oai-kms/template.yaml", "marketing-site.yml")
+	copyFile("go.mod", "not-infrastructure.json") // ignored: neither a plan, a template nor a snapshot
+	inputs, err := s3front.Detect(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[s3front.Kind]int{}
+	for _, in := range inputs {
+		kinds[in.Kind]++
+	}
+	if kinds[s3front.KindTerraform] != 1 || kinds[s3front.KindCloudFormation] != 1 || len(inputs) != 2 {
+		t.Fatalf("Detect = %v", inputs)
+	}
+	rep := checkPath(t, dir)
+	found := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.Rule == "oai-sse-kms" {
+			found[f.Resource] = true
+		}
+	}
+	if !found["aws_cloudfront_distribution.webapp"] || !found["SiteDistribution"] {
+		t.Errorf("want the OAI + SSE-KMS outage in both the Terraform and the template, got %v", found)
+	}
+}
