@@ -131,3 +131,70 @@ func quote(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// AppendJSON appends the node as compact JSON to b: members in document
+// order (duplicates kept), numbers and booleans as written, strings with
+// JSON's escapes only (no HTML escaping).
+func AppendJSON(b []byte, n *Node) []byte {
+	if n == nil {
+		return append(b, "null"...)
+	}
+	switch n.Kind {
+	case String:
+		return AppendQuote(b, n.Text)
+	case Number, Bool:
+		return append(b, n.Text...)
+	case Array:
+		b = append(b, '[')
+		for i, e := range n.Elems {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSON(b, e)
+		}
+		return append(b, ']')
+	case Object:
+		b = append(b, '{')
+		for i, f := range n.Fields {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendQuote(b, f.Key)
+			b = append(b, ':')
+			b = AppendJSON(b, f.Value)
+		}
+		return append(b, '}')
+	}
+	return append(b, "null"...)
+}
+
+// JSON returns the node as compact JSON (see [AppendJSON]).
+func (n *Node) JSON() string { return string(AppendJSON(nil, n)) }
+
+// AppendQuote appends s as a JSON string literal (which is also how HCL
+// and Terraform quote strings such as instance keys).
+func AppendQuote(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+// Quote returns s as a JSON string literal.
+func Quote(s string) string { return string(AppendQuote(nil, s)) }

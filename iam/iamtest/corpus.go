@@ -19,8 +19,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/s3front/s3front/source"
 )
@@ -83,9 +81,7 @@ func parseFile(file string, data []byte) ([]Case, error) {
 		}
 		seen[name.Text] = true
 		merged := merge(defaults, in, 0)
-		var b strings.Builder
-		write(&b, merged)
-		out = append(out, Case{File: filepath.Base(file), Name: name.Text, Source: src.Text, Input: []byte(b.String()), Decision: dec.Text})
+		out = append(out, Case{File: filepath.Base(file), Name: name.Text, Source: src.Text, Input: []byte(merged.JSON()), Decision: dec.Text})
 	}
 	return out, nil
 }
@@ -115,41 +111,5 @@ func merge(def, over *source.Node, depth int) *source.Node {
 	return out
 }
 
-// write renders a node as JSON.
-func write(b *strings.Builder, n *source.Node) {
-	switch n.Kind {
-	case source.Null:
-		b.WriteString("null")
-	case source.Bool, source.Number:
-		b.WriteString(n.Text)
-	case source.String:
-		b.WriteString(strconv.Quote(n.Text))
-	case source.Array:
-		b.WriteByte('[')
-		for i, e := range n.Elems {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			write(b, e)
-		}
-		b.WriteByte(']')
-	case source.Object:
-		b.WriteByte('{')
-		for i, f := range n.Fields {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.Quote(f.Key))
-			b.WriteByte(':')
-			write(b, f.Value)
-		}
-		b.WriteByte('}')
-	}
-}
-
 // JSON renders a positioned tree as compact JSON.
-func JSON(n *source.Node) string {
-	var b strings.Builder
-	write(&b, n)
-	return b.String()
-}
+func JSON(n *source.Node) string { return n.JSON() }

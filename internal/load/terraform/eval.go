@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"github.com/s3front/s3front/source"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,7 +110,7 @@ func (k instKey) String() string {
 	case 1:
 		return "[" + strconv.Itoa(k.i) + "]"
 	case 2:
-		return "[" + hclQuote(ident.Render(k.s)) + "]"
+		return "[" + source.Quote(ident.Render(k.s)) + "]"
 	}
 	return ""
 }

@@ -2,8 +2,6 @@ package terraform
 
 import (
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -255,71 +253,6 @@ func (l *loader) keyString(e hcl.Expression, sc *scope) (string, bool) {
 	v := sc.eval(e)
 	s, ok := strVal(v)
 	return s, ok
-}
-
-// encodeNode writes a tree as compact JSON in member order.
-func encodeNode(b *strings.Builder, n *source.Node) {
-	if n == nil {
-		b.WriteString("null")
-		return
-	}
-	switch n.Kind {
-	case source.String:
-		b.WriteString(jsonQuote(n.Text))
-	case source.Number, source.Bool:
-		b.WriteString(n.Text)
-	case source.Null:
-		b.WriteString("null")
-	case source.Array:
-		b.WriteByte('[')
-		for i, e := range n.Elems {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			encodeNode(b, e)
-		}
-		b.WriteByte(']')
-	case source.Object:
-		b.WriteByte('{')
-		for i, f := range n.Fields {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(jsonQuote(f.Key))
-			b.WriteByte(':')
-			encodeNode(b, f.Value)
-		}
-		b.WriteByte('}')
-	}
-}
-
-func jsonQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if r < 0x20 {
-				b.WriteString(`\u00`)
-				b.WriteString(strconv.FormatInt(int64(r)>>4, 16))
-				b.WriteString(strconv.FormatInt(int64(r)&15, 16))
-				continue
-			}
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 func toExprs(in []hclsyntax.Expression) []hcl.Expression {

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -51,9 +50,7 @@ func (l *loader) policyDocument(addr string, body *evBlock) string {
 		}
 	}
 	n := doc.node(body.pos)
-	var b strings.Builder
-	encodeNode(&b, n)
-	js := b.String()
+	js := n.JSON()
 	l.policyNodes[js] = n
 	return js
 }

@@ -108,36 +108,6 @@ func listKnown(v cty.Value) bool {
 	return v != cty.NilVal && v.IsKnown() && !v.IsNull() && v.CanIterateElements()
 }
 
-// hclQuote quotes a string as Terraform writes instance keys.
-func hclQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if r < 0x20 {
-				b.WriteString(`\u00`)
-				b.WriteByte("0123456789abcdef"[r>>4])
-				b.WriteByte("0123456789abcdef"[r&15])
-				continue
-			}
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
 func strconvQuote(s string) string { return strconv.Quote(s) }
 
 func rangeString(r hcl.Range) string {
