@@ -116,7 +116,7 @@ func checkMissingObject(p *pass) {
 		if at.Resource == "" {
 			at.Resource = d.Ref
 		}
-		p.report(at, fmt.Sprintf("%s: %s", d.Ref, strings.Join(parts, "; ")),
+		p.report(at, strings.Join(parts, "; "),
 			"set a default root object ("+sim.Spell(d.Ref, `default_root_object = "index.html"`, "DefaultRootObject: index.html")+"); to get 404 for missing objects, also allow s3:ListBucket on the bucket ARN (no /*) for the same principal and condition", []model.Src{resourceSrc(path.Bucket.Meta)}, PathID(path))
 	}
 }
