@@ -85,6 +85,10 @@ type Unresolved struct {
 	// Why says why it could not be resolved and what to pass to resolve it.
 	Why string `json:"why"`
 	Src Src    `json:"src"`
+	// Names are the names of the identities (ident.Any symbols) that stand
+	// for this input in the model, e.g. "var.role_arn": paths whose missing
+	// inputs show ${name} depend on it.
+	Names []string `json:"names,omitempty"`
 }
 
 // Suppression silences one rule for one resource.

@@ -307,10 +307,17 @@ func checkUnresolved(p *pass) {
 			if path.Outcome != sim.Unknown {
 				continue
 			}
+		missing:
 			for _, m := range path.Missing {
 				if strings.Contains(m, u.What) || strings.Contains(u.What, m) {
 					paths = append(paths, PathID(path))
 					break
+				}
+				for _, n := range u.Names {
+					if strings.Contains(m, "${"+n+"}") {
+						paths = append(paths, PathID(path))
+						break missing
+					}
 				}
 			}
 		}

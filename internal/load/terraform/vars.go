@@ -193,6 +193,7 @@ func (l *loader) variableValue(mi *modInst, vc *varCfg) cty.Value {
 			how = "set " + vc.name + " in module \"" + mi.call.cfg.name + "\" at " + rangeString(mi.call.cfg.rng) + ", or give the variable a default"
 		}
 		l.unresolved(vc.rng, `variable "`+vc.name+`"`+inModule(mi), "the variable has no value: "+how+"; values that depend on it are unknown")
+		l.unres[len(l.unres)-1].Names = []string{name}
 		if !typed || ty == cty.String || ty == cty.DynamicPseudoType {
 			return cty.StringVal(ident.New(ident.Any, name))
 		}
