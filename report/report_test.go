@@ -18,7 +18,7 @@ func sample() *Report {
 			{Rule: "oai-sse-kms", Severity: Error, Title: "an origin access identity serves SSE-KMS objects", Resource: "aws_cloudfront_distribution.web",
 				Location: Location{File: "main.tf", Line: 30, Col: 3}, Message: "origin \"s3\" reads the bucket through an OAI",
 				Related: []Related{{Resource: "aws_kms_key.web", Location: Location{File: "main.tf", Line: 5, Col: 1}}},
-				Fix: "migrate to origin access control:\n1. create it\n2. grant it", Paths: []string{"web s3 * viewer-get-new"}},
+				Fix:     "migrate to origin access control:\n1. create it\n2. grant it", Paths: []string{"web s3 * viewer-get-new"}},
 			{Rule: "oai-legacy", Severity: Warning, Title: "an origin uses a legacy origin access identity", Resource: "aws_cloudfront_distribution.web",
 				Location: Location{File: "main.tf", Line: 31, Col: 5}, Message: "legacy", Related: []Related{}, Fix: "migrate",
 				Suppressed: &Suppression{Reason: "migrating in Q1", Expires: "2027-03-31", Location: Location{File: "main.tf", Line: 29}}},
