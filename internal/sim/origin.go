@@ -375,43 +375,60 @@ func (s *simulator) forwardsHeader(b *model.Behavior, h string) (ident.Tri, []Ev
 			}
 		}
 	}
-	if p := b.OriginRequestPolicy; !p.Known {
-		note(ident.Unknown, Evidence{What: "origin_request_policy_id", Src: srcOf(p, b.Src)}, "origin request policy: "+p.Missing)
-	} else if p.V != "" {
-		e := Evidence{What: "origin request policy " + ident.Render(p.V), Src: srcOf(p, b.Src)}
-		if m, ok := model.ManagedOriginRequestPolicy(p.V); ok {
-			e.What = "origin request policy " + m.Name
-			if fw, known := m.ForwardsHeader(h); !known {
-				note(ident.Unknown, e, m.Name+"'s headers are not in s3front's table of managed policies")
-			} else {
-				note(ident.Of(fw), e, "")
-			}
-		} else if c := s.ix.OriginRequestPolicy(p.V); c != nil {
-			e.What = "origin request policy " + c.Ref
-			note(policyForwards(c.HeaderBehavior, c.Headers, h), Evidence{What: e.What + " headers", Src: srcOf(c.HeaderBehavior, c.Src)}, "headers of "+c.Ref+": "+c.HeaderBehavior.Missing+c.Headers.Missing)
-		} else {
-			note(ident.Unknown, e, "origin request policy "+quote(ident.Render(p.V))+" is not in the input")
+	orp := func(id string) *headerPolicy {
+		if c := s.ix.OriginRequestPolicy(id); c != nil {
+			return &headerPolicy{ref: c.Ref, behavior: c.HeaderBehavior, headers: c.Headers, src: c.Src}
 		}
+		return nil
 	}
-	if p := b.CachePolicy; !p.Known {
-		note(ident.Unknown, Evidence{What: "cache_policy_id", Src: srcOf(p, b.Src)}, "cache policy: "+p.Missing)
-	} else if p.V != "" {
-		e := Evidence{What: "cache policy " + ident.Render(p.V), Src: srcOf(p, b.Src)}
-		if m, ok := model.ManagedCachePolicy(p.V); ok {
-			e.What = "cache policy " + m.Name
-			if fw, known := m.ForwardsHeader(h); !known {
-				note(ident.Unknown, e, m.Name+"'s cache key headers are not in s3front's table of managed policies")
-			} else {
-				note(ident.Of(fw), e, "")
-			}
-		} else if c := s.ix.CachePolicy(p.V); c != nil {
-			e.What = "cache policy " + c.Ref
-			note(policyForwards(c.HeaderBehavior, c.Headers, h), Evidence{What: e.What + " cache key headers", Src: srcOf(c.HeaderBehavior, c.Src)}, "headers of "+c.Ref+": "+c.HeaderBehavior.Missing+c.Headers.Missing)
-		} else {
-			note(ident.Unknown, e, "cache policy "+quote(ident.Render(p.V))+" is not in the input")
+	cp := func(id string) *headerPolicy {
+		if c := s.ix.CachePolicy(id); c != nil {
+			return &headerPolicy{ref: c.Ref, behavior: c.HeaderBehavior, headers: c.Headers, src: c.Src}
 		}
+		return nil
 	}
+	policyHeader(b, b.OriginRequestPolicy, "origin request policy", "origin_request_policy_id", "headers", h, model.ManagedOriginRequestPolicy, orp, note)
+	policyHeader(b, b.CachePolicy, "cache policy", "cache_policy_id", "cache key headers", h, model.ManagedCachePolicy, cp, note)
 	return result, ev, strings.Join(missing, "; ")
+}
+
+// headerPolicy is the part of a custom cache or origin request policy that
+// decides which viewer headers reach the origin.
+type headerPolicy struct {
+	ref      string
+	behavior model.Value[string]
+	headers  model.Value[[]string]
+	src      model.Src
+}
+
+// policyHeader notes whether the policy with ID p (a managed one, or a
+// custom one from the input) forwards the viewer's header h.
+func policyHeader(b *model.Behavior, p model.Value[string], kind, attr, headersWord, h string,
+	managed func(string) (model.ManagedPolicy, bool), custom func(string) *headerPolicy,
+	note func(ident.Tri, Evidence, string)) {
+	switch {
+	case !p.Known:
+		note(ident.Unknown, Evidence{What: attr, Src: srcOf(p, b.Src)}, kind+": "+p.Missing)
+		return
+	case p.V == "":
+		return
+	}
+	e := Evidence{What: kind + " " + ident.Render(p.V), Src: srcOf(p, b.Src)}
+	if m, ok := managed(p.V); ok {
+		e.What = kind + " " + m.Name
+		if fw, known := m.ForwardsHeader(h); !known {
+			note(ident.Unknown, e, m.Name+"'s "+headersWord+" are not in s3front's table of managed policies")
+		} else {
+			note(ident.Of(fw), e, "")
+		}
+		return
+	}
+	if c := custom(p.V); c != nil {
+		what := kind + " " + c.ref
+		note(policyForwards(c.behavior, c.headers, h), Evidence{What: what + " " + headersWord, Src: srcOf(c.behavior, c.src)}, "headers of "+c.ref+": "+c.behavior.Missing+c.headers.Missing)
+		return
+	}
+	note(ident.Unknown, e, kind+" "+quote(ident.Render(p.V))+" is not in the input")
 }
 
 func policyForwards(behavior model.Value[string], headers model.Value[[]string], h string) ident.Tri {

@@ -170,46 +170,43 @@ func partitionOf(arn string) string {
 
 // Bucket finds the bucket named name. found is ident.Unknown when the name
 // can't be matched for sure (a symbol against literals); the bucket is then
-// the best candidate, or nil.
+// the only candidate, or nil when there are several.
 func (ix *Index) Bucket(name string) (*model.Bucket, ident.Tri) {
 	if bs := ix.buckets[name]; len(bs) > 0 {
 		return bs[0], ident.True
 	}
-	if !ident.Has(name) {
-		// A literal name: any bucket whose name is a symbol might be it.
-		var maybe *model.Bucket
-		for _, b := range ix.bucketList {
-			if b.Name.Known && ident.Has(b.Name.V) && ident.Equal(b.Name.V, name) == ident.Unknown {
-				if maybe != nil {
-					return nil, ident.Unknown
+	return findByIdentity(ix.bucketList, name, func(b *model.Bucket) []model.Value[string] {
+		return []model.Value[string]{b.Name}
+	})
+}
+
+// findByIdentity looks for the item one of whose identities certainly
+// equals want. Without a certain match it returns the single item that
+// might match (ident.Unknown), nil and Unknown when several might, or nil
+// and False when none can.
+func findByIdentity[T comparable](items []T, want string, ids func(T) []model.Value[string]) (T, ident.Tri) {
+	var zero, maybe T
+	found := false
+	for _, it := range items {
+		for _, id := range ids(it) {
+			if !id.Known {
+				continue
+			}
+			switch ident.Equal(id.V, want) {
+			case ident.True:
+				return it, ident.True
+			case ident.Unknown:
+				if found && maybe != it {
+					return zero, ident.Unknown
 				}
-				maybe = b
+				maybe, found = it, true
 			}
 		}
-		if maybe != nil {
-			return maybe, ident.Unknown
-		}
-		return nil, ident.False
 	}
-	var maybe *model.Bucket
-	for _, b := range ix.bucketList {
-		if !b.Name.Known {
-			continue
-		}
-		switch ident.Equal(b.Name.V, name) {
-		case ident.True:
-			return b, ident.True
-		case ident.Unknown:
-			if maybe != nil {
-				return nil, ident.Unknown
-			}
-			maybe = b
-		}
-	}
-	if maybe != nil {
+	if found {
 		return maybe, ident.Unknown
 	}
-	return nil, ident.False
+	return zero, ident.False
 }
 
 // OAI finds an origin access identity by ID.
@@ -223,27 +220,9 @@ func (ix *Index) Key(ref string) (*model.Key, ident.Tri) {
 	if k := ix.keys[ref]; k != nil {
 		return k, ident.True
 	}
-	var maybe *model.Key
-	for _, k := range ix.keyList {
-		for _, cand := range []model.Value[string]{k.ID, k.ARN} {
-			if !cand.Known {
-				continue
-			}
-			switch ident.Equal(cand.V, ref) {
-			case ident.True:
-				return k, ident.True
-			case ident.Unknown:
-				if maybe != nil && maybe != k {
-					return nil, ident.Unknown
-				}
-				maybe = k
-			}
-		}
-	}
-	if maybe != nil {
-		return maybe, ident.Unknown
-	}
-	return nil, ident.False
+	return findByIdentity(ix.keyList, ref, func(k *model.Key) []model.Value[string] {
+		return []model.Value[string]{k.ID, k.ARN}
+	})
 }
 
 // Account returns the account with the given ID, or nil.
