@@ -105,7 +105,10 @@ type Suppression struct {
 
 // Finding is one problem at one resource.
 type Finding struct {
-	Rule     string   `json:"rule"`
+	Rule string `json:"rule"`
+	// Root is the root module directory, template or snapshot file the
+	// finding comes from, relative to the working directory.
+	Root     string   `json:"root"`
 	Severity Severity `json:"severity"`
 	Title    string   `json:"title,omitempty"`
 	// Resource is the Terraform address, CloudFormation logical ID or ARN
@@ -138,7 +141,10 @@ type Hop struct {
 
 // Path is one simulated request.
 type Path struct {
-	ID           string `json:"id"`
+	ID string `json:"id"`
+	// Root is the root module directory, template or snapshot file the
+	// path comes from, relative to the working directory.
+	Root         string `json:"root"`
 	Distribution string `json:"distribution"`
 	Origin       string `json:"origin"`
 	Bucket       string `json:"bucket"`
@@ -149,6 +155,10 @@ type Path struct {
 	Key          string `json:"key"`
 	// Outcome is allow, deny or unknown.
 	Outcome string `json:"outcome"`
+	// Intended is whether the outcome is the one the configuration
+	// intends: a viewer GET allowed, a direct anonymous GET denied, a
+	// viewer write allowed only where CloudFront is granted a write.
+	Intended bool `json:"intended"`
 	// Status and ErrorCode are what the viewer sees; Expected is true when
 	// AWS's exact answer is not confirmed (SEMANTICS marks it UNCONFIRMED).
 	Status    int    `json:"status"`
@@ -171,6 +181,20 @@ type Summary struct {
 	Allowed    int `json:"paths_allowed"`
 	Denied     int `json:"paths_denied"`
 	Unknown    int `json:"paths_unknown"`
+	// Incomplete lists what could not be evaluated (a module not read, a
+	// root that failed to load, a resource dropped): a run with entries
+	// here is never silently green.
+	Incomplete []Incomplete `json:"incomplete"`
+}
+
+// Incomplete is one thing a run could not evaluate.
+type Incomplete struct {
+	// Root is the root it belongs to ("" for the whole run).
+	Root string `json:"root,omitempty"`
+	// What names it (a module call, a root, a resource) and Why says why.
+	What     string   `json:"what"`
+	Why      string   `json:"why"`
+	Location Location `json:"location"`
 }
 
 // Report is the result of a check.
@@ -209,7 +233,10 @@ func (r *Report) Sort() {
 		}
 		return false
 	})
-	r.Summary = Summary{}
+	r.Summary = Summary{Incomplete: r.Summary.Incomplete}
+	if r.Summary.Incomplete == nil {
+		r.Summary.Incomplete = []Incomplete{}
+	}
 	for _, f := range r.Findings {
 		if f.Suppressed != nil {
 			r.Summary.Suppressed++
