@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -33,6 +34,7 @@ import (
 	"github.com/s3front/s3front/internal/check"
 	"github.com/s3front/s3front/internal/load/cfn"
 	"github.com/s3front/s3front/internal/load/terraform"
+	"github.com/s3front/s3front/internal/repo"
 	"github.com/s3front/s3front/model"
 	"github.com/s3front/s3front/report"
 	"github.com/s3front/s3front/source"
@@ -48,9 +50,28 @@ type LoadOptions struct {
 	// CloudFormation: --parameter Key=Value and parameter files.
 	Parameters     []string
 	ParameterFiles []string
+	// Modules fetches the remote Terraform modules a configuration calls
+	// that .terraform/modules does not hold; nil: they are not read, and
+	// the check says so (summary.incomplete).
+	Modules ModuleFetcher
+	// RepoRoot bounds what a Terraform root module may read (local
+	// modules, file(), templatefile()); "" means the enclosing git work
+	// tree, else the root of the file system the root module is on.
+	RepoRoot string
 
 	refPrefix string // set by Load when several templates are loaded together
 }
+
+// ModuleFetcher fetches remote Terraform modules (registry, git, https
+// archives); see [LoadOptions.Modules].
+type ModuleFetcher = terraform.ModuleFetcher
+
+// ModuleRequest is one remote module call: its source and version
+// constraint as written.
+type ModuleRequest = terraform.ModuleRequest
+
+// FetchedModule is a downloaded module package.
+type FetchedModule = terraform.FetchedModule
 
 // ErrNoInput is returned when a path holds nothing s3front can read.
 var ErrNoInput = errors.New("no Terraform configuration, CloudFormation template, plan or snapshot found")
@@ -239,8 +260,7 @@ func LoadInput(ctx context.Context, in Input, opts LoadOptions) (*model.Config, 
 	)
 	switch in.Kind {
 	case KindTerraform:
-		dir = in.Path
-		cfg, err = terraform.LoadDir(ctx, os.DirFS(dir), ".", terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env})
+		return loadTerraform(ctx, in.Path, opts)
 	case KindPlan:
 		data, rerr := os.ReadFile(in.Path)
 		if rerr != nil {
@@ -274,6 +294,84 @@ func LoadInput(ctx context.Context, in Input, opts LoadOptions) (*model.Config, 
 		})
 	}
 	return cfg, nil
+}
+
+// loadTerraform loads the root module in dir through its repository: the
+// loader reads the whole repository (bounded, see package repo), so that
+// ../../modules/site resolves as Terraform resolves it, and names files
+// relative to the working directory.
+func loadTerraform(ctx context.Context, dir string, opts LoadOptions) (*model.Config, error) {
+	top := opts.RepoRoot
+	if top == "" {
+		var err error
+		if top, err = repo.Find(dir); err != nil {
+			return nil, err
+		}
+	}
+	r, err := repo.Open(top)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(r.Dir(), abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%s is outside the repository %s (--repo-root)", dir, r.Dir())
+	}
+	return terraform.LoadDir(ctx, r, filepath.ToSlash(rel), terraform.Options{
+		Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env,
+		Modules: opts.Modules,
+		Display: displayer(r.Dir()),
+	})
+}
+
+// displayer names a file of the repository at top (a slash path inside
+// it) relative to the working directory, as the user would type it.
+func displayer(top string) func(string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return func(name string) string { return filepath.ToSlash(filepath.Join(top, name)) }
+	}
+	if rel, err := filepath.Rel(top, wd); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		// The working directory is inside the repository.
+		in := filepath.ToSlash(rel)
+		return func(name string) string { return relSlash(in, name) }
+	}
+	prefix, err := filepath.Rel(wd, top)
+	if err != nil {
+		prefix = top
+	}
+	prefix = filepath.ToSlash(prefix)
+	return func(name string) string { return path.Join(prefix, name) }
+}
+
+// relSlash is the slash path of name (inside a tree) relative to dir (in
+// the same tree).
+func relSlash(dir, name string) string {
+	if dir == "." {
+		return name
+	}
+	if name == dir {
+		return "."
+	}
+	if strings.HasPrefix(name, dir+"/") {
+		return name[len(dir)+1:]
+	}
+	ds := strings.Split(dir, "/")
+	ns := strings.Split(name, "/")
+	i := 0
+	for i < len(ds) && i < len(ns) && ds[i] == ns[i] {
+		i++
+	}
+	parts := make([]string, 0, len(ds)-i+len(ns)-i)
+	for range ds[i:] {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, ns[i:]...)
+	return strings.Join(parts, "/")
 }
 
 // prefixErrorFiles makes positions in loader errors relative to the

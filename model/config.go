@@ -89,7 +89,18 @@ type Unresolved struct {
 	// for this input in the model, e.g. "var.role_arn": paths whose missing
 	// inputs show ${name} depend on it.
 	Names []string `json:"names,omitempty"`
+	// Incomplete says what part of the input this leaves unchecked
+	// (IncompleteModule: a module call and everything in it;
+	// IncompleteResource: a resource), or "" when it only leaves values
+	// unknown. A check with such an entry is incomplete and says so.
+	Incomplete string `json:"incomplete,omitempty"`
 }
+
+// What an unresolved input leaves unchecked ([Unresolved.Incomplete]).
+const (
+	IncompleteModule   = "module"
+	IncompleteResource = "resource"
+)
 
 // Suppression silences one rule for one resource.
 type Suppression struct {

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"io/fs"
 	"path"
 	"runtime"
@@ -11,6 +12,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
+
+	"github.com/s3front/s3front/internal/repo"
 )
 
 // modCfg is the static configuration of one module directory: what its
@@ -221,8 +224,8 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 	if err != nil {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
-			Summary:  "cannot read module directory " + dir + ": " + errText(err),
-			Subject:  &hcl.Range{Filename: dir},
+			Summary:  "cannot read module directory " + l.display(dir) + ": " + errText(err),
+			Subject:  &hcl.Range{Filename: l.display(dir)},
 		}}
 	}
 	m := &modCfg{
@@ -237,13 +240,14 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 	}
 	var diags hcl.Diagnostics
 	for _, f := range overrides {
+		f = l.display(f)
 		l.unresolved(hcl.Range{Filename: f, Start: hcl.Pos{Line: 1, Column: 1}}, "override file "+f,
 			"override files are not merged by s3front; the blocks they change are read as the other files declare them")
 	}
 	parsed := l.parseFiles(files)
 	for _, pf := range parsed {
 		if pf.readErr != nil {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "cannot read " + pf.name + ": " + errText(pf.readErr), Subject: &hcl.Range{Filename: pf.name}})
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "cannot read " + pf.name + ": " + repo.Reason(pf.readErr), Subject: &hcl.Range{Filename: pf.name}})
 			continue
 		}
 		l.addFile(pf.name)
@@ -552,13 +556,27 @@ type parsedFile struct {
 	readErr error
 }
 
+// maxConfigFileSize bounds a configuration file (.tf, .tf.json, .tofu)
+// and maxVarFileSize a .tfvars file or the module manifest; larger files
+// are refused with a message, never read.
+const (
+	maxConfigFileSize = 32 << 20
+	maxVarFileSize    = 16 << 20
+)
+
 // parseFiles reads and parses files, in parallel (parsing is most of the
-// cost of loading a large configuration), returning them in order.
+// cost of loading a large configuration), returning them in order. Names
+// in the result are display names (see loader.display).
 func (l *loader) parseFiles(files []string) []*parsedFile {
 	out := make([]*parsedFile, len(files))
 	for i, name := range files {
-		pf := &parsedFile{name: name}
-		pf.src, pf.readErr = fs.ReadFile(l.fsys, name)
+		pf := &parsedFile{name: l.display(name)}
+		pf.src, pf.readErr = repo.ReadFile(l.fsys, name, maxConfigFileSize, "a Terraform file")
+		if pf.readErr == nil {
+			if off, bin := repo.Binary(head(pf.src, 8<<10)); bin {
+				pf.src, pf.readErr = nil, fmt.Errorf("not a text file (binary data at byte %d)", off)
+			}
+		}
 		out[i] = pf
 	}
 	work := make(chan *parsedFile)
@@ -584,6 +602,14 @@ func (l *loader) parseFiles(files []string) []*parsedFile {
 	close(work)
 	wg.Wait()
 	return out
+}
+
+// head is at most the first n bytes of b.
+func head(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
 }
 
 func parseOne(pf *parsedFile) {

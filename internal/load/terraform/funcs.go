@@ -24,6 +24,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/s3front/s3front/ident"
+	"github.com/s3front/s3front/internal/repo"
 )
 
 // maxFileSize bounds what file() and templatefile() read, and
@@ -442,29 +443,28 @@ func (l *loader) relPath(p string) (string, error) {
 	}
 	full := path.Join(l.root, p)
 	if !fs.ValidPath(full) {
-		return "", errors.New("the path is outside the scanned directory")
+		return "", errors.New("the path is outside the repository (s3front reads nothing above the enclosing git work tree)")
 	}
 	return full, nil
 }
 
+// readConfigFile reads a file named in the configuration (file(),
+// templatefile()); the name it returns is its display name.
 func (l *loader) readConfigFile(p string) ([]byte, string, error) {
 	full, err := l.relPath(p)
 	if err != nil {
 		return nil, "", err
 	}
-	st, err := fs.Stat(l.fsys, full)
+	name := l.display(full)
+	data, err := repo.ReadFile(l.fsys, full, maxFileSize, "file() and templatefile()")
 	if err != nil {
-		return nil, "", fmt.Errorf("no file %s", full)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "", fmt.Errorf("no file %s", name)
+		}
+		return nil, "", fmt.Errorf("cannot read %s: %s", name, repo.Reason(err))
 	}
-	if st.Size() > maxFileSize {
-		return nil, "", fmt.Errorf("%s is larger than %d bytes", full, maxFileSize)
-	}
-	data, err := fs.ReadFile(l.fsys, full)
-	if err != nil {
-		return nil, "", fmt.Errorf("cannot read %s", full)
-	}
-	l.addFile(full)
-	return data, full, nil
+	l.addFile(name)
+	return data, name, nil
 }
 
 func (l *loader) fileFunc() function.Function {

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,6 +33,14 @@ type Options struct {
 	Env []string
 	// ReadFile reads VarFiles; nil means os.ReadFile.
 	ReadFile func(name string) ([]byte, error)
+	// Modules fetches remote modules (registry, git, https) that
+	// .terraform/modules does not hold; nil: such calls are unresolved.
+	Modules ModuleFetcher
+	// Display names a file or directory of the fsys given to [LoadDir] in
+	// positions and messages (the caller makes them relative to where the
+	// user works); nil: the fsys path itself. Files of fetched modules are
+	// named after [FetchedModule.Display].
+	Display func(name string) string
 }
 
 // Errors is the list of problems that stopped loading, each with its
@@ -59,13 +68,17 @@ func (e Errors) Unwrap() []error {
 }
 
 type loader struct {
-	ctx   context.Context
+	ctx context.Context
+	// fsys is what the loader reads: the caller's fsys with the fetched
+	// modules mounted over it (tree).
 	fsys  fs.FS
+	tree  *treeFS
 	root  string
 	opts  Options
 	funcs map[string]function.Function
 
 	mods      map[string]*modCfg
+	modWhy    map[string]string // why a module directory is nil in mods
 	installed map[string]string
 	rootVars  map[string]rawVar
 	files     map[string]bool
@@ -92,8 +105,9 @@ type loader struct {
 
 func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *loader {
 	l := &loader{
-		ctx: ctx, fsys: fsys, root: root, opts: opts,
+		ctx: ctx, root: root, opts: opts,
 		mods:        map[string]*modCfg{},
+		modWhy:      map[string]string{},
 		files:       map[string]bool{},
 		errKey:      map[string]bool{},
 		unKey:       map[string]bool{},
@@ -102,11 +116,17 @@ func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *load
 		fileOrigins: map[string]string{},
 		srcCache:    map[string][]byte{},
 	}
+	l.tree = &treeFS{base: fsys}
+	l.fsys = l.tree
 	l.funcs = l.functions()
 	return l
 }
 
 // LoadDir loads the root module in dir (a path inside fsys) into a model.
+// fsys bounds what is read: local module sources (../../modules/site),
+// file(), templatefile() and the like resolve relative to the calling
+// module and may reach anything in fsys, nothing outside it; give it the
+// repository, not the root module's directory.
 //
 // Errors that stop loading (syntax errors, references to things that are
 // not declared, reference cycles, invalid variable values) come back as
@@ -114,7 +134,7 @@ func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *load
 // without a value, a remote module that is not installed, a data source, a
 // function s3front does not evaluate) becomes a model.Unresolved entry and
 // an unknown value or an ident.Any symbol, never a guess. File names in
-// positions are fsys paths.
+// positions are fsys paths, or what [Options.Display] makes of them.
 func LoadDir(ctx context.Context, fsys fs.FS, dir string, opts Options) (*model.Config, error) {
 	dir = path.Clean(dir)
 	if !fs.ValidPath(dir) {
@@ -123,11 +143,11 @@ func LoadDir(ctx context.Context, fsys fs.FS, dir string, opts Options) (*model.
 	l := newLoader(ctx, fsys, dir, opts)
 	files, _, err := configFiles(fsys, dir)
 	if err != nil {
-		return nil, Errors{source.Errorf(source.Pos{File: dir}, "check the path", "cannot read directory %s: %s", dir, errText(err))}
+		return nil, Errors{source.Errorf(source.Pos{File: l.display(dir)}, "check the path", "cannot read directory %s: %s", l.display(dir), errText(err))}
 	}
 	if len(files) == 0 {
-		return nil, Errors{source.Errorf(source.Pos{File: dir}, "point s3front at the directory of the root module (the one you run terraform plan in)",
-			"no Terraform files (.tf, .tf.json, .tofu) in %s", dir)}
+		return nil, Errors{source.Errorf(source.Pos{File: l.display(dir)}, "point s3front at the directory of the root module (the one you run terraform plan in)",
+			"no Terraform files (.tf, .tf.json, .tofu) in %s", l.display(dir))}
 	}
 	rootCfg, diags := l.parseModule(dir)
 	l.diagsAsErrors(diags)
@@ -214,9 +234,29 @@ func (l *loader) fatalAt(pos source.Pos, msg, hint string) {
 	l.errs = append(l.errs, &source.Error{Pos: pos, Msg: msg, Hint: hint})
 }
 
+// maxErrorsPerFile bounds the errors reported for one file: a file that
+// is not Terraform at all would otherwise give thousands.
+const maxErrorsPerFile = 10
+
 func (l *loader) errors() Errors {
-	out := Errors(l.errs)
-	sort.SliceStable(out, func(i, j int) bool { return source.Less(out[i].Pos, out[j].Pos) })
+	all := Errors(l.errs)
+	sort.SliceStable(all, func(i, j int) bool { return source.Less(all[i].Pos, all[j].Pos) })
+	out := make(Errors, 0, len(all))
+	for i := 0; i < len(all); {
+		j := i
+		for j < len(all) && all[j].Pos.File == all[i].Pos.File {
+			j++
+		}
+		if n := j - i; n > maxErrorsPerFile {
+			out = append(out, all[i:i+maxErrorsPerFile]...)
+			out = append(out, &source.Error{Pos: source.Pos{File: all[i].Pos.File},
+				Msg:  strconv.Itoa(n-maxErrorsPerFile) + " more errors in this file not shown",
+				Hint: "fix the errors above first; is this file really Terraform?"})
+		} else {
+			out = append(out, all[i:j]...)
+		}
+		i = j
+	}
 	return out
 }
 
@@ -275,6 +315,18 @@ func (l *loader) unresolvedAt(pos source.Pos, what, why string) {
 	}
 	l.unKey[key] = true
 	l.unres = append(l.unres, model.Unresolved{What: what, Why: why, Src: model.Src{Pos: pos}})
+}
+
+// notEvaluated records a module call whose module s3front could not read:
+// an unresolved input that leaves part of the configuration unchecked.
+func (l *loader) notEvaluated(rng hcl.Range, what, why string) {
+	pos := posOf(rng)
+	key := what + "\x00" + pos.String()
+	if l.unKey[key] {
+		return
+	}
+	l.unKey[key] = true
+	l.unres = append(l.unres, model.Unresolved{What: what, Why: why, Src: model.Src{Pos: pos}, Incomplete: model.IncompleteModule})
 }
 
 // unresolvedOnce records an unresolved input once per name.

@@ -2,9 +2,12 @@ package terraform
 
 import (
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/s3front/s3front/internal/repo"
 )
 
 // modulesManifest is what terraform init writes to
@@ -19,7 +22,7 @@ type modulesManifest struct {
 
 func (l *loader) readManifest() {
 	l.installed = map[string]string{}
-	data, err := fs.ReadFile(l.fsys, path.Join(l.root, ".terraform/modules/modules.json"))
+	data, err := repo.ReadFile(l.fsys, path.Join(l.root, ".terraform/modules/modules.json"), maxVarFileSize, "a module manifest")
 	if err != nil {
 		return
 	}
@@ -59,28 +62,38 @@ func isLocalSource(s string) bool {
 // it cannot.
 func (l *loader) moduleFor(parent *modInst, c *callCfg) *modCfg {
 	what := `module "` + c.name + `" (source ` + strconvQuote(c.source) + `)`
-	var dir string
+	var dir, why string
 	if isLocalSource(c.source) {
-		dir = path.Join(parent.cfg.dir, c.source)
-		if !fs.ValidPath(dir) {
-			l.unresolved(c.sourceRng, what, "the module directory is outside the scanned directory; scan a directory that contains both, so that its resources are checked")
-			return nil
-		}
+		dir, why = l.localDir(parent.cfg.dir, c.source)
 	} else {
-		d, ok := l.installed[moduleKey(parent, c.name)]
-		if !ok {
-			l.unresolved(c.sourceRng, what, "remote modules are not downloaded: run `terraform init` first (s3front reads .terraform/modules/modules.json) or scan `terraform show -json` output; the module's resources are not checked and its outputs are unknown")
-			return nil
+		key := moduleKey(parent, c.name)
+		if d, ok := l.installed[key]; ok {
+			dir = d
+		} else {
+			dir, why = l.fetch(key, c)
 		}
-		dir = d
+	}
+	if why != "" {
+		l.notEvaluated(c.sourceRng, what, why)
+		return nil
 	}
 	if m, ok := l.mods[dir]; ok {
+		if m == nil {
+			l.notEvaluated(c.sourceRng, what, l.modWhy[dir])
+		}
 		return m
 	}
 	files, _, err := configFiles(l.fsys, dir)
 	if err != nil || len(files) == 0 {
-		l.unresolved(c.sourceRng, what, "the module directory "+dir+" has no Terraform files; its resources are not checked and its outputs are unknown")
+		why := "the module directory " + l.display(dir) + " has no Terraform files; its resources are not checked and its outputs are unknown"
+		if errors.Is(err, fs.ErrNotExist) {
+			why = "the module directory " + l.display(dir) + " does not exist, so it has no Terraform files; its resources are not checked and its outputs are unknown"
+		} else if err != nil {
+			why = "the module directory " + l.display(dir) + " cannot be read (" + repo.Reason(err) + "); its resources are not checked and its outputs are unknown"
+		}
+		l.notEvaluated(c.sourceRng, what, why)
 		l.mods[dir] = nil
+		l.modWhy[dir] = why
 		return nil
 	}
 	m, diags := l.parseModule(dir)

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path"
@@ -15,6 +16,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/s3front/s3front/ident"
+	"github.com/s3front/s3front/internal/repo"
 )
 
 // rawVar is a value given for a root module variable: an expression from
@@ -55,11 +57,15 @@ func (l *loader) collectRootVars() {
 	sort.Strings(auto)
 	for _, n := range append([]string{"terraform.tfvars", "terraform.tfvars.json"}, auto...) {
 		p := path.Join(l.root, n)
-		data, err := fs.ReadFile(l.fsys, p)
-		if err != nil {
+		data, err := repo.ReadFile(l.fsys, p, maxVarFileSize, "a variables file")
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		l.readVarFile(p, data)
+		if err != nil {
+			l.fatal(hcl.Range{Filename: l.display(p)}, "cannot read "+l.display(p)+": "+repo.Reason(err), "")
+			continue
+		}
+		l.readVarFile(l.display(p), data)
 	}
 	for _, f := range l.opts.VarFiles {
 		read := l.opts.ReadFile
