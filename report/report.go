@@ -164,6 +164,10 @@ type Path struct {
 	Status    int    `json:"status"`
 	ErrorCode string `json:"error_code"`
 	Expected  bool   `json:"expected,omitempty"`
+	// ExpectedBasis says how an expected answer is known: "observed" (AWS
+	// answered so in public reports but does not document it) or
+	// "inferred" (derived from documented rules, not observed).
+	ExpectedBasis string `json:"expected_basis,omitempty"`
 	// When is now or next-upload for denied paths.
 	When string `json:"when"`
 	// Cause is the rule ID of the root cause of a denied path.
@@ -181,6 +185,11 @@ type Summary struct {
 	Allowed    int `json:"paths_allowed"`
 	Denied     int `json:"paths_denied"`
 	Unknown    int `json:"paths_unknown"`
+	// Broken counts paths whose outcome (allow or deny) is not the
+	// intended one; Intended those whose outcome is. Broken + Intended +
+	// Unknown is the number of paths.
+	Broken   int `json:"paths_broken"`
+	Intended int `json:"paths_intended"`
 	// Incomplete lists what could not be evaluated (a module not read, a
 	// root that failed to load, a resource dropped): a run with entries
 	// here is never silently green.
@@ -259,6 +268,12 @@ func (r *Report) Sort() {
 			r.Summary.Denied++
 		default:
 			r.Summary.Unknown++
+			continue
+		}
+		if p.Intended {
+			r.Summary.Intended++
+		} else {
+			r.Summary.Broken++
 		}
 	}
 }

@@ -26,7 +26,7 @@ func sample() *Report {
 		},
 		Paths: []Path{
 			{ID: "web s3 * direct-anonymous-get", Distribution: "aws_cloudfront_distribution.web", Origin: "s3", Bucket: "aws_s3_bucket.web", Behavior: "*",
-				Scenario: "direct-anonymous-get", URL: "/index.html", Key: "index.html", Outcome: "deny", Status: 403, ErrorCode: "AccessDenied", When: "now",
+				Scenario: "direct-anonymous-get", URL: "/index.html", Key: "index.html", Outcome: "deny", Intended: true, Status: 403, ErrorCode: "AccessDenied", When: "now",
 				Trace: []Hop{{Hop: "s3", Result: "fail", Detail: "S3 denies s3:GetObject for an anonymous request"}}},
 			{ID: "web s3 * viewer-get-new", Distribution: "aws_cloudfront_distribution.web", Origin: "s3", Bucket: "aws_s3_bucket.web", Behavior: "*",
 				Scenario: "viewer-get-new", URL: "/index.html", Key: "index.html", Outcome: "deny", Status: 400, ErrorCode: "KMS.UnrecognizedClientException",
@@ -48,7 +48,7 @@ func TestSortAndSummary(t *testing.T) {
 	if r.Paths[0].Scenario != "viewer-get-existing" || r.Paths[2].Scenario != "direct-anonymous-get" {
 		t.Errorf("paths not in scenario order: %v", r.Paths)
 	}
-	want := Summary{Errors: 1, Warnings: 0, Notes: 1, Suppressed: 1, Allowed: 0, Denied: 2, Unknown: 1, Incomplete: []Incomplete{}}
+	want := Summary{Errors: 1, Warnings: 0, Notes: 1, Suppressed: 1, Allowed: 0, Denied: 2, Unknown: 1, Broken: 1, Intended: 1, Incomplete: []Incomplete{}}
 	if !reflect.DeepEqual(r.Summary, want) {
 		t.Errorf("summary %+v, want %+v", r.Summary, want)
 	}
@@ -84,11 +84,13 @@ func TestHealthy(t *testing.T) {
 		p    Path
 		want bool
 	}{
-		{Path{Scenario: "viewer-get-new", Outcome: "allow"}, true},
+		{Path{Scenario: "viewer-get-new", Outcome: "allow", Intended: true}, true},
 		{Path{Scenario: "viewer-get-new", Outcome: "deny"}, false},
-		{Path{Scenario: "direct-anonymous-get", Outcome: "deny"}, true},
+		{Path{Scenario: "direct-anonymous-get", Outcome: "deny", Intended: true}, true},
 		{Path{Scenario: "direct-anonymous-get", Outcome: "allow"}, false},
+		{Path{Scenario: "viewer-put", Outcome: "deny", Intended: true}, true},
 		{Path{Scenario: "viewer-put", Outcome: "unknown"}, false},
+		{Path{Scenario: "viewer-put", Outcome: "unknown", Intended: true}, false},
 	} {
 		if got := Healthy(tt.p); got != tt.want {
 			t.Errorf("Healthy(%+v) = %v", tt.p, got)

@@ -41,14 +41,10 @@ func (p painter) green(s string) string  { return p.c("32", s) }
 func (p painter) dim(s string) string    { return p.c("2", s) }
 func (p painter) bold(s string) string   { return p.c("1", s) }
 
-// Healthy reports whether a path ended the way a private origin should:
-// served for viewers, refused for anonymous direct access.
-func Healthy(p Path) bool {
-	if p.Scenario == "direct-anonymous-get" {
-		return p.Outcome == "deny"
-	}
-	return p.Outcome == "allow"
-}
+// Healthy reports whether a path ended as the configuration intends (its
+// Intended member): viewer GETs served, anonymous direct access refused,
+// viewer writes served exactly where CloudFront is granted them.
+func Healthy(p Path) bool { return p.Intended && p.Outcome != "unknown" }
 
 // WriteText writes the report for a person at a terminal: paths grouped
 // by distribution with the broken ones first and their one-line cause,
@@ -78,13 +74,16 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	for _, d := range dists {
 		paths := byDist[d]
 		sort.SliceStable(paths, func(i, j int) bool { return rank(paths[i]) < rank(paths[j]) })
-		healthy := 0
+		healthy, unknown := 0, 0
 		for _, p := range paths {
-			if Healthy(p) {
+			switch {
+			case p.Outcome == "unknown":
+				unknown++
+			case Healthy(p):
 				healthy++
 			}
 		}
-		fmt.Fprintf(&b, "%s  %s\n", pt.bold(d), pt.dim(fmt.Sprintf("%d paths: %d as intended, %d broken or unknown", len(paths), healthy, len(paths)-healthy)))
+		fmt.Fprintf(&b, "%s  %s\n", pt.bold(d), pt.dim(fmt.Sprintf("%d paths: %d broken, %d unknown, %d as intended", len(paths), len(paths)-healthy-unknown, unknown, healthy)))
 		hidden := 0
 		for _, p := range paths {
 			if Healthy(p) && !o.All && !o.Verbose {
@@ -142,7 +141,7 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	if s.Suppressed > 0 {
 		parts = append(parts, fmt.Sprintf("%d suppressed", s.Suppressed))
 	}
-	fmt.Fprintf(&b, "%s · paths: %d allowed, %d denied, %d unknown\n", strings.Join(parts, ", "), s.Allowed, s.Denied, s.Unknown)
+	fmt.Fprintf(&b, "%s · paths: %d broken, %d unknown, %d as intended\n", strings.Join(parts, ", "), s.Broken, s.Unknown, s.Intended)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -190,12 +189,12 @@ func writePath(b *strings.Builder, pt painter, p Path, causes map[string]*Findin
 			result = "cannot be deployed"
 		}
 		if p.Expected {
-			result += " (expected)"
+			result += " (" + ExpectedText(p.ExpectedBasis) + ")"
 		}
 		if p.When == "next-upload" {
 			result += ", from the next upload"
 		}
-		if p.Scenario == "direct-anonymous-get" {
+		if Healthy(p) {
 			result = "refused (" + result + ")"
 		}
 	case "unknown":
@@ -229,4 +228,13 @@ func writePath(b *strings.Builder, pt painter, p Path, causes map[string]*Findin
 			}
 		}
 	}
+}
+
+// ExpectedText says how s3front knows a response AWS does not document
+// (a path's ExpectedBasis), in words that can't be read as "intended".
+func ExpectedText(basis string) string {
+	if basis == "observed" {
+		return "per AWS behaviour observed, not documented"
+	}
+	return "inferred from AWS documentation, not observed"
 }

@@ -145,17 +145,17 @@ func writeTrace(e *env, rep *report.Report, d *model.Distribution, url string, u
 		}
 		switch p.Outcome {
 		case "allow":
-			fmt.Fprintf(&b, "  => allowed (%d)\n", p.Status)
+			fmt.Fprintf(&b, "  => allowed (%d)%s\n", p.Status, intendedText(p))
 		case "deny":
 			exp := ""
 			if p.Expected {
-				exp = " (expected: AWS does not document the exact response)"
+				exp = " (" + report.ExpectedText(p.ExpectedBasis) + ")"
 			}
 			when := ""
 			if p.When == "next-upload" {
 				when = ", from the next upload on"
 			}
-			fmt.Fprintf(&b, "  => denied: %d %s%s%s\n", p.Status, p.ErrorCode, exp, when)
+			fmt.Fprintf(&b, "  => denied: %d %s%s%s%s\n", p.Status, p.ErrorCode, exp, when, intendedText(p))
 		default:
 			fmt.Fprintf(&b, "  => cannot determine: %s\n", strings.Join(p.Missing, "; "))
 		}
@@ -168,6 +168,14 @@ func writeTrace(e *env, rep *report.Report, d *model.Distribution, url string, u
 	_, err := fmt.Fprint(e.stdout, b.String())
 	_ = useColor
 	return err
+}
+
+// intendedText says whether a path's outcome is the intended one.
+func intendedText(p report.Path) string {
+	if p.Intended {
+		return "; as intended"
+	}
+	return "; not as intended"
 }
 
 func orDash(s string) string {

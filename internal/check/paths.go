@@ -13,19 +13,21 @@ func ReportPaths(paths []*sim.Path) []report.Path {
 	out := make([]report.Path, 0, len(paths))
 	for _, p := range paths {
 		rp := report.Path{
-			ID:           rules.PathID(p),
-			Distribution: p.Distribution.Ref,
-			Scenario:     p.Scenario,
-			Uploader:     ident.Render(p.Uploader),
-			URL:          p.URLPath,
-			Key:          ident.Render(p.Key),
-			Outcome:      string(p.Outcome),
-			Status:       p.Status,
-			ErrorCode:    p.ErrorCode,
-			Expected:     p.Expected,
-			When:         p.When,
-			Missing:      p.Missing,
-			Trace:        make([]report.Hop, 0, len(p.Hops)),
+			ID:            rules.PathID(p),
+			Distribution:  p.Distribution.Ref,
+			Scenario:      p.Scenario,
+			Uploader:      ident.Render(p.Uploader),
+			URL:           p.URLPath,
+			Key:           ident.Render(p.Key),
+			Outcome:       string(p.Outcome),
+			Intended:      p.Intended,
+			Status:        p.Status,
+			ErrorCode:     p.ErrorCode,
+			Expected:      p.Expected,
+			ExpectedBasis: p.Basis,
+			When:          p.When,
+			Missing:       p.Missing,
+			Trace:         make([]report.Hop, 0, len(p.Hops)),
 		}
 		if p.Origin != nil && p.Origin.ID.Known {
 			rp.Origin = ident.Render(p.Origin.ID.V)

@@ -32,6 +32,12 @@ type ExpPath struct {
 	Outcome      string `json:"outcome"`
 	ErrorCode    string `json:"error_code,omitempty"`
 	When         string `json:"when,omitempty"`
+	// Intended, when set, is what every matching path with this outcome
+	// must say in `intended`.
+	Intended *bool `json:"intended,omitempty"`
+	// Cause, when set, is the rule at least one matching path with this
+	// outcome must name as its cause ("-" for none).
+	Cause string `json:"cause,omitempty"`
 }
 
 // Require is a finding that must appear.
@@ -68,6 +74,23 @@ func Verify(e *Expect, rep *report.Report) []string {
 		if len(match) == 0 {
 			problems = append(problems, fmt.Sprintf("no %s path for %s", want.Scenario, want.Distribution))
 			continue
+		}
+		if want.Intended != nil || want.Cause != "" {
+			causeOK := want.Cause == ""
+			for _, p := range match {
+				if p.Outcome != want.Outcome {
+					continue
+				}
+				if want.Intended != nil && p.Intended != *want.Intended {
+					problems = append(problems, fmt.Sprintf("%s %s (%s): want intended %v, got %v", want.Distribution, want.Scenario, p.Outcome, *want.Intended, p.Intended))
+				}
+				if p.Cause == want.Cause || (want.Cause == "-" && p.Cause == "") {
+					causeOK = true
+				}
+			}
+			if !causeOK {
+				problems = append(problems, fmt.Sprintf("%s %s: no %s path with cause %s", want.Distribution, want.Scenario, want.Outcome, want.Cause))
+			}
 		}
 		switch want.Outcome {
 		case "allow":

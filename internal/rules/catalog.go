@@ -33,6 +33,7 @@ func All() []*Rule {
 		{ID: "cloudfront-grant-unscoped", Severity: report.Error, Sections: []string{"2.1", "6"}, check: checkGrantUnscoped},
 		{ID: "bpa-incomplete", Severity: report.Warning, Sections: []string{"6"}, check: checkBPAIncomplete},
 		{ID: "viewer-http-allowed", Severity: report.Warning, Sections: []string{"13.2"}, check: checkViewerHTTP},
+		{ID: "viewer-write-methods-unused", Severity: report.Warning, FromPaths: true, Sections: []string{"2.3", "13.2"}},
 		// Hygiene and diagnosis.
 		{ID: "oai-legacy", Severity: report.Warning, Sections: []string{"1.1"}, check: checkOAILegacy},
 		{ID: "bucket-not-kms", Severity: report.Note, Sections: []string{"9", "16.1"}, check: checkBucketNotKMS},

@@ -81,18 +81,21 @@ func (s *simulator) distribution(d *model.Distribution) ([]*Path, []*Cause) {
 			if oc == nil {
 				continue // not an S3 origin: outside what s3front simulates
 			}
-			paths = append(paths, s.getExisting(oc)...)
-			paths = append(paths, s.getNew(oc)...)
+			var ps []*Path
+			ps = append(ps, s.getExisting(oc)...)
+			ps = append(ps, s.getNew(oc)...)
 			if allows(b, "PUT") {
-				paths = append(paths, s.put(oc))
+				ps = append(ps, s.put(oc))
 			}
 			if allows(b, "DELETE") {
-				paths = append(paths, s.del(oc))
+				ps = append(ps, s.del(oc))
 			}
 			if !anonDone[t.origin] {
 				anonDone[t.origin] = true
-				paths = append(paths, s.directAnonymous(oc))
+				ps = append(ps, s.directAnonymous(oc))
 			}
+			s.judge(oc, ps, s.writeIntent(oc))
+			paths = append(paths, ps...)
 			if c := s.httpViewer(oc); c != nil {
 				causes = append(causes, c)
 			}

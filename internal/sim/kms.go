@@ -89,7 +89,7 @@ func (s *simulator) kms(oc *originCtx, b *model.Bucket, enc encryption, objectAR
 		return kmsOutcome{ok: ident.False,
 			hop: Hop{Name: "kms", Result: Fail, Evidence: ev,
 				Detail: fmt.Sprintf("%s object: S3 must call KMS for %s, which KMS does not recognise (KMS.UnrecognizedClientException, \"No account found for the given parameters\"); no key policy can change this", algName, who)},
-			fail: &failure{status: 400, code: "KMS.UnrecognizedClientException", expected: true}}
+			fail: &failure{status: 400, code: "KMS.UnrecognizedClientException", expected: true, basis: Observed}}
 	}
 	if !enc.keyID.Known {
 		return kmsOutcome{ok: ident.Unknown, missing: "the KMS key of " + enc.what + ": " + enc.keyID.Missing,
@@ -102,7 +102,7 @@ func (s *simulator) kms(oc *originCtx, b *model.Bucket, enc encryption, objectAR
 		return kmsOutcome{ok: ident.False,
 			hop: Hop{Name: "kms", Result: Fail, Evidence: ev,
 				Detail: "the object is encrypted with the AWS managed key aws/s3, whose key policy admits only principals of its own account calling through S3 and cannot be edited: CloudFront's service principal can never use it"},
-			fail: &failure{status: 403, code: "AccessDenied", expected: true, cause: &Cause{Rule: "aws-managed-key"}}}
+			fail: &failure{status: 403, code: "AccessDenied", expected: true, basis: Inferred, cause: &Cause{Rule: "aws-managed-key"}}}
 	}
 	k, found := s.ix.Key(ref)
 	switch found {
@@ -117,7 +117,7 @@ func (s *simulator) kms(oc *originCtx, b *model.Bucket, enc encryption, objectAR
 		if region := arnRegion(ref); region != "" && b.Region.Known && ident.Equal(region, b.Region.V) == ident.False {
 			return kmsOutcome{ok: ident.False, hop: Hop{Name: "kms", Result: Fail, Evidence: append(ev, Evidence{What: "KMS key " + ref, Src: keySrc}),
 				Detail: fmt.Sprintf("the key %s is in region %s but the bucket is in %s: S3 can only use keys in the bucket's region", ident.Render(ref), region, ident.Render(b.Region.V))},
-				fail: &failure{status: 400, code: "KMS.NotFoundException", expected: true, cause: &Cause{Rule: "kms-key-unusable", At: keySrc}}}
+				fail: &failure{status: 400, code: "KMS.NotFoundException", expected: !upload, basis: Inferred, cause: &Cause{Rule: "kms-key-unusable", At: keySrc}}}
 		}
 		return kmsOutcome{ok: ident.Unknown, missing: "KMS key " + quote(ident.Render(ref)) + " is not in the input",
 			hop: Hop{Name: "kms", Result: Maybe, Detail: "KMS key " + quote(ident.Render(ref)) + " is not in the input: its state and key policy are unknown", Evidence: ev}}
@@ -127,7 +127,7 @@ func (s *simulator) kms(oc *originCtx, b *model.Bucket, enc encryption, objectAR
 	if k.Manager.Known && k.Manager.V == "AWS" {
 		out.ok = ident.False
 		out.hop = Hop{Name: "kms", Result: Fail, Evidence: ev, Detail: "the object is encrypted with an AWS managed key, whose policy cannot admit CloudFront"}
-		out.fail = &failure{status: 403, code: "AccessDenied", expected: true, cause: &Cause{Rule: "aws-managed-key"}}
+		out.fail = &failure{status: 403, code: "AccessDenied", expected: true, basis: Inferred, cause: &Cause{Rule: "aws-managed-key"}}
 		return out
 	}
 	// Key state [KMS-STATE] [LS-SNAP].
@@ -152,7 +152,7 @@ func (s *simulator) kms(oc *originCtx, b *model.Bucket, enc encryption, objectAR
 	if k.Region.Known && b.Region.Known {
 		switch ident.Equal(k.Region.V, b.Region.V) {
 		case ident.False:
-			return unusable(out, ev, srcOf(k.Region, k.Src), 400, "KMS.NotFoundException", true,
+			return unusable(out, ev, srcOf(k.Region, k.Src), 400, "KMS.NotFoundException", !upload,
 				fmt.Sprintf("the key %s is in region %s but the bucket %s is in %s: S3 can only use keys in the bucket's region", k.Ref, ident.Render(k.Region.V), b.Ref, ident.Render(b.Region.V)))
 		case ident.Unknown:
 			out.ok, out.missing = ident.Unknown, "whether key "+k.Ref+" is in the bucket's region"
@@ -216,7 +216,10 @@ func (s *simulator) kms(oc *originCtx, b *model.Bucket, enc encryption, objectAR
 			decision = res.Decision
 			details = append(details, "the key policy does not allow "+op+" for cloudfront.amazonaws.com ("+res.Decision.String()+")")
 			if out.fail == nil {
-				out.fail = &failure{status: 403, code: "AccessDenied", expected: true,
+				// 403 AccessDenied for a key policy that doesn't let CloudFront
+				// decrypt is CONFIRMED (SEMANTICS §1.2, §13.2); for uploads
+				// (kms:GenerateDataKey) it is inferred.
+				out.fail = &failure{status: 403, code: "AccessDenied", expected: upload, basis: Inferred,
 					cause: keyPolicyCause(oc, k, op, res, matches, bucketKey, upload)}
 			}
 		}
@@ -238,7 +241,7 @@ func (s *simulator) kms(oc *originCtx, b *model.Bucket, enc encryption, objectAR
 func unusable(out kmsOutcome, ev []Evidence, at model.Src, status int, code string, expected bool, detail string) kmsOutcome {
 	out.ok = ident.False
 	out.hop = Hop{Name: "kms", Result: Fail, Detail: detail, Evidence: append(ev, Evidence{What: "key setting", Src: at})}
-	out.fail = &failure{status: status, code: code, expected: expected, cause: &Cause{Rule: "kms-key-unusable", At: at}}
+	out.fail = &failure{status: status, code: code, expected: expected, basis: Inferred, cause: &Cause{Rule: "kms-key-unusable", At: at}}
 	return out
 }
 

@@ -14,13 +14,7 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 	d, b := oc.d, oc.bucket
 	dist := d.Ref
 	origin := originName(oc.o)
-	expected := func() string {
-		if p.Expected {
-			return "expected "
-		}
-		return ""
-	}
-	failure := fmt.Sprintf("%s%d %s", expected(), p.Status, p.ErrorCode)
+	failure := Response(p.Status, p.ErrorCode, p.Expected, p.Basis)
 	if p.Status == 0 {
 		failure = "a deployment error"
 	}
@@ -52,7 +46,7 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 	switch c.Rule {
 	case "oai-sse-kms":
 		c.At = originSrc(d, oc.o)
-		c.Message = fmt.Sprintf("origin %s of %s reads %s through a legacy origin access identity, and its objects are encrypted with SSE-KMS (%s): %s fails with KMS.UnrecognizedClientException (expected 400). S3 cannot call KMS for an OAI, so no key policy change can fix it", origin, dist, bucketName, keyText(), which)
+		c.Message = fmt.Sprintf("origin %s of %s reads %s through a legacy origin access identity, and its objects are encrypted with SSE-KMS (%s): %s fails with %s. S3 cannot call KMS for an OAI, so no key policy change can fix it", origin, dist, bucketName, keyText(), which, failure)
 		if p.When == NextUpload {
 			c.Message += "; objects uploaded before the switch to SSE-KMS keep working until they are replaced"
 		}
@@ -273,13 +267,12 @@ func arnResourceID(arn string) string {
 
 func (s *simulator) uploadDenied(p *Path, oc *originCtx, c *Cause, failure string) (string, string) {
 	d, b := oc.d, oc.bucket
-	verb := "uploads"
-	action := "s3:PutObject"
+	verb, method, action := "uploads", "PUT", "s3:PutObject"
 	if p.Scenario == ViewerDelete {
-		verb, action = "deletes", "s3:DeleteObject"
+		verb, method, action = "deletes", "DELETE", "s3:DeleteObject"
 	}
 	if oc.mode == modeOAI {
-		return fmt.Sprintf("cache behavior %s of %s allows %s, but origin %s uses a legacy origin access identity, which can't carry %s to S3 (%s)", quote(patternOf(oc.b)), d.Ref, strings.ToUpper(strings.TrimSuffix(verb, "s")), originName(oc.o), verb, failure),
+		return fmt.Sprintf("cache behavior %s of %s allows %s, but origin %s uses a legacy origin access identity, which can't carry %s to S3 (%s)", quote(patternOf(oc.b)), d.Ref, method, originName(oc.o), verb, failure),
 			"migrate the origin to origin access control (signing behavior always) and allow it in the bucket policy:\n" + OACBucketStatement(d, b, "s3:GetObject", action)
 	}
 	if p.Hops[len(p.Hops)-1].Name == "kms" {
@@ -297,6 +290,6 @@ func (s *simulator) uploadDenied(p *Path, oc *originCtx, c *Cause, failure strin
 		return fmt.Sprintf("cache behavior %s of %s allows uploads, but the key policy of %s does not allow cloudfront.amazonaws.com %s for it: every upload through %s fails (%s)", quote(patternOf(oc.b)), d.Ref, k, ops, d.Ref, failure),
 			"add this statement to the key policy of " + k + ":\n" + OACKeyStatement(d, acts...)
 	}
-	return fmt.Sprintf("cache behavior %s of %s allows %s, but the bucket policy of %s does not allow %s for cloudfront.amazonaws.com from %s: every such request fails (%s)", quote(patternOf(oc.b)), d.Ref, strings.ToUpper(strings.TrimSuffix(verb, "s")), b.Ref, action, d.Ref, failure),
+	return fmt.Sprintf("cache behavior %s of %s allows %s, but the bucket policy of %s does not allow %s for cloudfront.amazonaws.com from %s: every such request fails (%s)", quote(patternOf(oc.b)), d.Ref, method, b.Ref, action, d.Ref, failure),
 		"allow it in the bucket policy (or remove the method from the behavior's allowed methods if viewers should not " + strings.TrimSuffix(verb, "s") + "):\n" + OACBucketStatement(d, b, "s3:GetObject", action)
 }

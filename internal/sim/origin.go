@@ -54,7 +54,10 @@ type failure struct {
 	status   int
 	code     string
 	expected bool
-	cause    *Cause
+	// basis says why an expected response is expected: Observed or
+	// Inferred.
+	basis string
+	cause *Cause
 }
 
 func srcOf[T any](v model.Value[T], fallback model.Src) model.Src {
@@ -333,9 +336,12 @@ func (s *simulator) headersHop(oc *originCtx) {
 			related = append(related, e.Src)
 		}
 		oc.hops = append(oc.hops, Hop{Name: "headers", Result: Fail, Detail: "the viewer's Host header is forwarded to the S3 REST endpoint: S3 looks for a bucket named after the viewer's host and the signature no longer matches", Evidence: ev})
-		oc.fatal = &failure{status: 403, code: code, expected: true, cause: &Cause{
+		// 403 is documented for a forwarded Host [CF-403], and OAC's
+		// SignatureDoesNotMatch observed; an OAI's error code is inferred.
+		expected := oc.mode != modeOAC
+		oc.fatal = &failure{status: 403, code: code, expected: expected, basis: Inferred, cause: &Cause{
 			Rule: "host-header-forwarded", At: at, Related: related,
-			Message: fmt.Sprintf("behavior %s of %s forwards the viewer's Host header to S3 origin %s: S3 derives the bucket from Host, so every request through it fails (expected 403 %s)", quote(patternOf(oc.b)), oc.d.Ref, originName(oc.o), code),
+			Message: fmt.Sprintf("behavior %s of %s forwards the viewer's Host header to S3 origin %s: S3 derives the bucket from Host, so every request through it fails (%s)", quote(patternOf(oc.b)), oc.d.Ref, originName(oc.o), Response(403, code, expected, Inferred)),
 			Fix:     "use an origin request policy that does not forward Host, e.g. Managed-AllViewerExceptHostHeader (b689b0a8-53d0-40ab-baf2-68738e2966ac) or Managed-CORS-S3Origin (88a5eaf4-2fd4-4709-b370-b4c650ea3fcf), or none; remove Host from forwarded headers and cache policy headers",
 		}}
 	}

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/s3front/s3front/iam"
 	"github.com/s3front/s3front/ident"
 	"github.com/s3front/s3front/model"
@@ -51,6 +54,18 @@ type Path struct {
 	Status    int
 	ErrorCode string
 	Expected  bool
+	// Basis says why an Expected response is expected: Observed (AWS
+	// answered so in a public report, but does not document it) or
+	// Inferred (derived from documented rules, not observed).
+	Basis string
+	// Intended is whether the outcome is the one the configuration
+	// intends: viewer GETs allowed, the direct anonymous GET denied, a
+	// viewer write allowed exactly where CloudFront is granted it. An
+	// unknown outcome is never intended.
+	Intended bool
+	// Writes is, for viewer-put and viewer-delete, whether the
+	// configuration grants CloudFront this write (bucket or key policy).
+	Writes ident.Tri
 	// When is now or next-upload for denied paths, "" otherwise.
 	When string
 	Hops []Hop
@@ -110,4 +125,24 @@ type Cause struct {
 	// Values are its condition values that did not match the request.
 	Statement *iam.Statement
 	Values    []string
+}
+
+// Bases of an expected response.
+const (
+	Observed = "observed"
+	Inferred = "inferred"
+)
+
+// Response words what a viewer gets: "403 AccessDenied", or for a response
+// AWS does not document, how s3front knows it, so that it never reads as
+// the intended outcome.
+func Response(status int, code string, expected bool, basis string) string {
+	s := strings.TrimSpace(fmt.Sprintf("%d %s", status, code))
+	if !expected {
+		return s
+	}
+	if basis == Observed {
+		return s + ", per AWS behaviour observed, not documented"
+	}
+	return s + ", inferred from AWS documentation, not observed"
 }

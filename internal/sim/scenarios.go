@@ -36,6 +36,12 @@ func (s *simulator) front(p *Path, oc *originCtx) bool {
 func (s *simulator) fail(p *Path, oc *originCtx, f *failure, when string) {
 	p.Outcome = Deny
 	p.Status, p.ErrorCode, p.Expected, p.When = f.status, f.code, f.expected, when
+	if f.expected {
+		p.Basis = f.basis
+		if p.Basis == "" {
+			p.Basis = Inferred
+		}
+	}
 	if f.cause != nil {
 		c := *f.cause
 		p.Cause = &c
@@ -57,7 +63,7 @@ func (s *simulator) allow(p *Path) {
 func (s *simulator) s3Fail(p *Path, oc *originCtx, a authz, upload bool) *failure {
 	// RestrictPublicBuckets stopping an OAI is derived from the documented
 	// rule, not observed (SEMANTICS §6: UNCONFIRMED): say "expected".
-	return &failure{status: 403, code: "AccessDenied", expected: a.blockedByBPA, cause: s.s3Cause(oc, a, upload)}
+	return &failure{status: 403, code: "AccessDenied", expected: a.blockedByBPA, basis: Inferred, cause: s.s3Cause(oc, a, upload)}
 }
 
 // s3Cause names the root cause of an S3 authorization failure.
@@ -191,12 +197,14 @@ func (s *simulator) read(p *Path, oc *originCtx, enc encryption, owner model.Val
 	if b.RequesterPays.V {
 		p.Hops = append(p.Hops, Hop{Name: "s3", Result: Fail, Detail: "Requester Pays is on: requests without x-amz-request-payer are refused (CloudFront does not add it)",
 			Evidence: []Evidence{{What: "request_payer = Requester", Src: b.RequesterPays.Src}}})
-		s.fail(p, oc, &failure{status: 403, code: "AccessDenied", expected: true, cause: &Cause{Rule: "requester-pays-origin", At: srcOf(b.RequesterPays, b.Src)}}, Now)
+		s.fail(p, oc, &failure{status: 403, code: "AccessDenied", expected: true, basis: Inferred, cause: &Cause{Rule: "requester-pays-origin", At: srcOf(b.RequesterPays, b.Src)}}, Now)
 		return
 	}
 	if oc.ep.Kind == model.S3Website && enc.isKMS() == ident.True {
 		p.Hops = append(p.Hops, Hop{Name: "kms", Result: Fail, Detail: "S3 website endpoints don't serve KMS-encrypted objects"})
-		s.fail(p, oc, &failure{status: 403, code: "AccessDenied", expected: true, cause: &Cause{Rule: "website-endpoint-origin", At: distSrc(oc.d)}}, objectWhen)
+		// Website endpoints "don't support AWS KMS-encrypted objects" and
+		// answer 403 (SEMANTICS §1.2, KC-WEB403).
+		s.fail(p, oc, &failure{status: 403, code: "AccessDenied", cause: &Cause{Rule: "website-endpoint-origin", At: distSrc(oc.d)}}, objectWhen)
 		return
 	}
 	s.finishKMS(p, oc, enc, objARN, false, objectWhen)
@@ -219,7 +227,7 @@ func (s *simulator) finishKMS(p *Path, oc *originCtx, enc encryption, objARN str
 			f.cause.Rule = "oac-upload-denied"
 		}
 		if enc.alg.Known && enc.alg.V == "aws:kms:dsse" {
-			f.expected = true // DSSE-KMS through CloudFront is UNCONFIRMED (SEMANTICS §1.2)
+			f.expected, f.basis = true, Inferred // DSSE-KMS through CloudFront is UNCONFIRMED (SEMANTICS §1.2)
 		}
 		s.fail(p, oc, &f, when)
 	}
@@ -354,11 +362,11 @@ func (s *simulator) put(oc *originCtx) *Path {
 		enc := defaultEncryption(b)
 		if enc.isKMS() == ident.True {
 			p.Hops = append(p.Hops, Hop{Name: "kms", Result: Fail, Detail: "an origin access identity cannot upload SSE-KMS objects: S3 can't call KMS for it (KMS.UnrecognizedClientException)"})
-			s.fail(p, oc, &failure{status: 400, code: "KMS.UnrecognizedClientException", expected: true, cause: &Cause{Rule: "oac-upload-denied", At: originSrc(oc.d, oc.o)}}, Now)
+			s.fail(p, oc, &failure{status: 400, code: "KMS.UnrecognizedClientException", expected: true, basis: Inferred, cause: &Cause{Rule: "oac-upload-denied", At: originSrc(oc.d, oc.o)}}, Now)
 			return p
 		}
 		p.Hops = append(p.Hops, Hop{Name: "access", Result: Fail, Detail: "origin access identities don't support PUT: CloudFront documents OAI for GET/HEAD only; in SigV4 regions a PUT works only if every viewer sends x-amz-content-sha256 with the body's SHA-256"})
-		s.fail(p, oc, &failure{status: 400, code: "InvalidRequest", expected: true, cause: &Cause{Rule: "oac-upload-denied", At: originSrc(oc.d, oc.o)}}, Now)
+		s.fail(p, oc, &failure{status: 400, code: "InvalidRequest", expected: true, basis: Observed, cause: &Cause{Rule: "oac-upload-denied", At: originSrc(oc.d, oc.o)}}, Now)
 		return p
 	}
 	objARN := model.ObjectARN(partitionOf(oc.d.ARN.V), b.Name.V, p.Key)
@@ -371,7 +379,13 @@ func (s *simulator) put(oc *originCtx) *Path {
 		s.unknown(p, a.missing)
 		return p
 	default:
-		s.fail(p, oc, &failure{status: 403, code: "AccessDenied", cause: s.s3Cause(oc, a, true)}, Now)
+		f := &failure{status: 403, code: "AccessDenied", cause: s.s3Cause(oc, a, true)}
+		if f.cause.Rule == "deny-unencrypted-blocks-upload" {
+			// Which viewer x-amz-* headers reach S3 through CloudFront is
+			// UNCONFIRMED by test (SEMANTICS §9).
+			f.expected, f.basis = true, Inferred
+		}
+		s.fail(p, oc, f, Now)
 		return p
 	}
 	if b.ObjectLock.Known && b.ObjectLock.V {
@@ -450,6 +464,9 @@ func (s *simulator) directAnonymous(oc *originCtx) *Path {
 		// S3 authorized the anonymous read; only the KMS encryption of new
 		// objects stops it. Objects stored otherwise are exposed.
 		p.Outcome, p.Status, p.ErrorCode, p.Expected, p.When = Deny, k.fail.status, k.fail.code, k.fail.expected, Now
+		if p.Expected {
+			p.Basis = k.fail.basis
+		}
 		p.Hops = append(p.Hops, Hop{Name: "s3", Result: Info, Detail: "S3 authorizes anonymous reads of this bucket: objects not encrypted with KMS (older uploads, other writers) are publicly readable"})
 	}
 	return p
