@@ -101,6 +101,22 @@ type Suppression struct {
 	Reason   string   `json:"reason,omitempty"`
 	Expires  string   `json:"expires,omitempty"`
 	Location Location `json:"location"`
+	// Kind is "inline" (a comment or Metadata next to the resource) or
+	// "ignore-file" (an entry of .s3frontignore); empty means inline.
+	Kind string `json:"kind,omitempty"`
+}
+
+// Edit is one change to a file that fixes a finding: replace the text
+// from (Line, Col) up to (EndLine, EndCol) with Text. An insertion has
+// the end equal to the start. Lines and columns are 1-based, as in
+// Location.
+type Edit struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	EndLine int    `json:"end_line"`
+	EndCol  int    `json:"end_col"`
+	Text    string `json:"text"`
 }
 
 // Finding is one problem at one resource.
@@ -118,6 +134,9 @@ type Finding struct {
 	Message  string    `json:"message"`
 	Related  []Related `json:"related"`
 	Fix      string    `json:"fix"`
+	// Edits, when present, are the changes to the user's files that
+	// carry out Fix (written as SARIF fixes and by `s3front fix`).
+	Edits []Edit `json:"edits,omitempty"`
 	// Paths lists the keys (see Path.ID) of the simulated paths this
 	// finding explains.
 	Paths      []string     `json:"paths,omitempty"`

@@ -13,7 +13,7 @@ func newCheckCmd(e *env) *cobra.Command {
 	var (
 		in      inputFlags
 		color   colorFlag
-		format  string
+		outs    outputs
 		failOn  string
 		verbose bool
 		all     bool
@@ -34,6 +34,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage or input error.`,
 		Example: `  s3front check ./infra
   s3front check --format json --fail-on warning ./infra
+  s3front check --format sarif -o s3front.sarif --format text ./infra
+  s3front check --format markdown -o comment.md --format html -o report.html .
   s3front check -v template.yaml
   s3front check --var-file prod.tfvars ./infra`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -41,8 +43,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 			if !ok {
 				return usageError{fmt.Errorf("--fail-on must be error, warning, note or never, not %q", failOn)}
 			}
-			if format != "text" && format != "json" {
-				return usageError{fmt.Errorf("--format must be text or json, not %q", format)}
+			outList, err := outs.resolved()
+			if err != nil {
+				return usageError{err}
 			}
 			useColor, err := color.enabled(e)
 			if err != nil {
@@ -56,14 +59,20 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 			if err != nil {
 				return usageError{err}
 			}
-			switch format {
-			case "json":
-				err = report.WriteJSON(e.stdout, rep)
-			default:
-				err = report.WriteText(e.stdout, rep, report.TextOptions{Color: useColor, Verbose: verbose, All: all})
-			}
-			if err != nil {
-				return err
+			for _, out := range outList {
+				data, err := render(out.format, rep, report.TextOptions{Color: useColor && out.file == "", Verbose: verbose, All: all})
+				if err != nil {
+					return err
+				}
+				if out.file == "" {
+					if _, err := e.stdout.Write(data); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := writeFile(out.file, data); err != nil {
+					return err
+				}
 			}
 			if rep.Fails(threshold) {
 				return &exitError{code: exitFindings}
@@ -73,7 +82,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	}
 	in.register(c)
 	color.register(c)
-	c.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
+	outs.register(c)
 	c.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this `severity`: error, warning, note or never")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every path's hop-by-hop trace")
 	c.Flags().BoolVar(&all, "all", false, "list paths that work as intended too")
