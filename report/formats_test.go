@@ -299,7 +299,7 @@ func editedReport() *report.Report {
 				Resource: "aws_kms_key.site", Location: report.Location{File: "main.tf", Line: 12, Col: 3}, Message: "the key policy lacks a grant",
 				Related: []report.Related{{Resource: "aws_cloudfront_distribution.site", Location: report.Location{File: "cdn.tf", Line: 1, Col: 1}}},
 				Fix:     "add a statement\nwith kms:Decrypt", Paths: []string{"p1"},
-				Edits:   []report.Edit{{File: "main.tf", Line: 14, Col: 5, EndLine: 14, EndCol: 5, Text: "statement {}\n"}, {File: "main.tf", Line: 20, Col: 1, EndLine: 21, EndCol: 1}}},
+				Edits: []report.Edit{{File: "main.tf", Line: 14, Col: 5, EndLine: 14, EndCol: 5, Text: "statement {}\n"}, {File: "main.tf", Line: 20, Col: 1, EndLine: 21, EndCol: 1}}},
 			{Rule: "oai-legacy", Severity: report.Warning, Resource: "aws_cloudfront_distribution.site", Location: report.Location{File: "cdn.tf", Line: 5},
 				Message: "legacy", Related: []report.Related{}, Suppressed: &report.Suppression{Reason: "migrating", Expires: "2027-01-01", Location: report.Location{File: ".s3frontignore", Line: 3}, Kind: "ignore-file"}},
 			{Rule: "bpa-incomplete", Severity: report.Warning, Resource: "aws_s3_bucket.site", Location: report.Location{File: "main.tf", Line: 2},
