@@ -42,27 +42,40 @@ func ruleInfos() []report.RuleInfo {
 // (so locations read testdata/scenarios/…/main.tf) at a fixed date.
 func scenarioReports(t *testing.T) map[string]*report.Report {
 	t.Helper()
-	dirs, err := filepath.Glob("../testdata/scenarios/*")
+	t.Chdir("..")
+	if scenarioCache == nil {
+		scenarioCache = loadScenarios(t)
+	}
+	return scenarioCache
+}
+
+// scenarioCache keeps the checked scenarios for the tests of this package
+// (they run one after another: t.Chdir forbids parallel tests).
+var scenarioCache map[string]*report.Report
+
+// loadScenarios checks the scenarios from the repository root (the
+// working directory).
+func loadScenarios(t *testing.T) map[string]*report.Report {
+	t.Helper()
+	dirs, err := filepath.Glob("testdata/scenarios/*")
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no scenarios: %v", err)
 	}
-	t.Chdir("..")
 	out := map[string]*report.Report{}
 	for _, d := range dirs {
-		name := filepath.Base(d)
-		if fi, err := os.Stat(filepath.Join("testdata/scenarios", name)); err != nil || !fi.IsDir() {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
 			continue
 		}
 		ctx := context.Background()
-		cfg, err := s3front.Load(ctx, []string{filepath.Join("testdata/scenarios", name)}, s3front.LoadOptions{})
+		cfg, err := s3front.Load(ctx, []string{d}, s3front.LoadOptions{})
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Fatalf("%s: %v", d, err)
 		}
 		rep, err := s3front.Check(ctx, cfg, s3front.CheckOptions{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Fatalf("%s: %v", d, err)
 		}
-		out[name] = rep
+		out[filepath.Base(d)] = rep
 	}
 	return out
 }
