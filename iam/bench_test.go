@@ -14,11 +14,16 @@ func corpusInputs(b *testing.B) []*iam.Input {
 	if err != nil {
 		b.Fatal(err)
 	}
-	out := make([]*iam.Input, len(cases))
-	for i, c := range cases {
-		if out[i], err = iam.DecodeInput(c.File, c.Input); err != nil {
+	out := make([]*iam.Input, 0, len(cases))
+	for _, c := range cases {
+		if c.Error != "" {
+			continue // refused inputs have no decision to time
+		}
+		in, err := iam.DecodeInput(c.File, c.Input)
+		if err != nil {
 			b.Fatal(err)
 		}
+		out = append(out, in)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package iam_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/s3front/s3front/iam"
@@ -22,6 +23,15 @@ func TestCorpus(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.File+"/"+c.Name, func(t *testing.T) {
 			in, err := iam.DecodeInput(c.File, c.Input)
+			if c.Error != "" {
+				if err == nil {
+					t.Fatalf("decoded, want an error containing %q\ninput: %s", c.Error, c.Input)
+				}
+				if !strings.Contains(err.Error(), c.Error) {
+					t.Fatalf("error %q, want one containing %q", err, c.Error)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatalf("decode: %v\ninput: %s", err, c.Input)
 			}

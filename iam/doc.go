@@ -2,7 +2,8 @@
 // requests against them the way AWS does: explicit deny first, then
 // resource control policies, service control policies, resource-based and
 // identity-based policies, permissions boundaries and session policies, with
-// the KMS rule that a key policy must allow (or delegate to the account).
+// the rule that a KMS key policy or a role trust policy must allow (or
+// delegate to the account).
 //
 // Every decision comes with its reasons: the statements that decided it,
 // with their positions, and for a deny, what would have to change.
@@ -23,6 +24,11 @@
 //
 // [Evaluate] decides an [Input]:
 //
+//  0. sts:GetCallerIdentity from any IAM principal, and
+//     sts:GetSessionToken from an IAM user or the account root user, are
+//     allowed without reading any policy: AWS answers them even under an
+//     explicit deny (STS API reference). A role session calling
+//     sts:GetSessionToken is refused whatever its policies say.
 //  1. A Deny that applies in any policy that takes part decides
 //     [ExplicitDeny].
 //  2. Every resource control policy level must allow; AWS attaches
@@ -38,15 +44,25 @@
 //     suffices. A resource policy naming a user or a role session grants
 //     directly; naming the role, it is capped by boundaries and session
 //     policies; naming the account, it only delegates to the account's
-//     identity policies. A KMS key policy ([Input.KeyPolicy]) must allow
-//     by itself or delegate to the account.
+//     identity policies. A KMS key policy ([Input.KeyPolicy]) and a role
+//     trust policy ([Input.TrustPolicy], [Trust]) are the exceptions: they
+//     must allow by themselves or delegate to the account, so an identity
+//     policy alone allows nothing. A trust policy's grant to a user is
+//     still capped by the user's permissions boundary, and the account
+//     root user can't call sts:AssumeRole.
 //  6. Across accounts both the identity side and the resource policy must
 //     allow.
 //  7. Service principals, origin access identities and anonymous callers
 //     have no identity policies: the resource policy alone decides.
 //
 // The account root user has full access in its own account, except where
-// a key policy or an explicit deny says otherwise.
+// a key policy, a trust policy or an explicit deny says otherwise.
+//
+// Which requests a key policy or a trust policy governs follows the
+// resource: a KMS key ARN ([GovernedByKeyPolicy]; not an alias, not "*"
+// as in kms:ListKeys or kms:CreateKey) and an sts: action on a role ARN
+// ([GovernedByTrustPolicy]). [DecodeInput] and the CLI use them as
+// defaults.
 //
 // # Unknown values
 //

@@ -92,8 +92,20 @@ type Input struct {
 	ResourcePolicy *Policy
 	// KeyPolicy says ResourcePolicy is a KMS key policy: then it must allow
 	// the request itself, or delegate to the caller's account (allow the
-	// account principal) so that identity policies can.
-	KeyPolicy            bool
+	// account principal) so that identity policies can, even within one
+	// account (see [GovernedByKeyPolicy] for the requests it governs).
+	KeyPolicy bool
+	// TrustPolicy says ResourcePolicy is the trust policy of the role the
+	// request assumes (it is also taken as one when its Kind is [Trust]).
+	// Like a key policy it must allow the caller itself or delegate to the
+	// caller's account, even within one account ("IAM role trust policies
+	// and KMS key policies are exceptions", IAM User Guide, policy
+	// evaluation logic; STS API reference, AssumeRole). A grant naming an
+	// IAM user is still capped by the user's permissions boundary (IAM
+	// User Guide, "Update a role trust policy"), and the account root user
+	// can't call sts:AssumeRole at all (STS API reference, AssumeRole).
+	// See [GovernedByTrustPolicy] for the requests it governs.
+	TrustPolicy          bool
 	PermissionBoundaries []*Policy
 	SessionPolicy        *Policy
 	EndpointPolicies     []*Policy
@@ -149,6 +161,10 @@ const (
 	NoAllow
 	// MaybeApplies: a statement applies or not depending on an unknown value.
 	MaybeApplies
+	// NeedsNoPermission: AWS answers the request without authorizing it
+	// (sts:GetCallerIdentity, sts:GetSessionToken), so no policy took
+	// part.
+	NeedsNoPermission
 )
 
 // Reason is one fact that decided, or helps explain, a decision.
@@ -200,7 +216,8 @@ type ConditionMatch struct {
 }
 
 // String names the reason kind as it appears in JSON output:
-// "statement-allows", "statement-denies", "no-allow" or "maybe-applies".
+// "statement-allows", "statement-denies", "no-allow", "maybe-applies" or
+// "needs-no-permission".
 func (k ReasonKind) String() string {
 	switch k {
 	case StatementAllows:
@@ -211,6 +228,8 @@ func (k ReasonKind) String() string {
 		return "no-allow"
 	case MaybeApplies:
 		return "maybe-applies"
+	case NeedsNoPermission:
+		return "needs-no-permission"
 	}
 	return "reason"
 }

@@ -86,10 +86,15 @@ func (e *evaluator) policy(p *Policy, kind Kind, level int) polResult {
 
 // run combines the policies.
 func (e *evaluator) run() Result {
+	if r, ok := e.unauthorized(); ok {
+		return r
+	}
 	in := e.in
 	p := &e.rc.p
 	iamP := p.typ == IAM
 	deny := ident.False
+	trust := in.TrustPolicy || (in.ResourcePolicy != nil && in.ResourcePolicy.Kind == Trust)
+	strict := in.KeyPolicy || trust
 
 	// Organization levels.
 	rcpApplies := in.RCPs != nil && !in.AWSManagedResource && !in.ServiceLinkedRole
@@ -141,7 +146,7 @@ func (e *evaluator) run() Result {
 	// Resource side.
 	var g grant
 	if in.ResourcePolicy != nil {
-		r := e.policy(in.ResourcePolicy, Resource, -1)
+		r := e.policy(in.ResourcePolicy, resourceKind(trust), -1)
 		deny = deny.Or(r.deny)
 		g = r.g
 	}
@@ -157,12 +162,20 @@ func (e *evaluator) run() Result {
 		roleEff := g.role.And(bnd).And(sess)
 		cross := identityEff.And(g.any())
 		var sameCore ident.Tri
-		if in.KeyPolicy {
+		switch {
+		case trust:
+			// A trust policy naming the user still needs the user's
+			// permissions boundary to allow the action.
+			sameCore = g.direct.And(bnd).Or(roleEff).Or(g.account.And(identityEff))
+		case in.KeyPolicy:
 			sameCore = g.direct.Or(roleEff).Or(g.account.And(identityEff))
-		} else {
+		default:
 			sameCore = identityEff.Or(g.direct).Or(roleEff)
 		}
 		core = same.And(sameCore).Or(same.Not().And(cross))
+		if trust && e.rootAssumesRole() {
+			core = ident.False
+		}
 	}
 	allowed := rcp.And(scp).And(ep).And(core)
 
@@ -178,9 +191,24 @@ func (e *evaluator) run() Result {
 		d = Unknown
 	}
 	if d == ImplicitDeny || d == Unknown {
-		e.explainDeny(rcpFail, scpFail, epFail, bndFail, rcp, scp, ep, core, idAllow, bnd, sess, g, same)
+		e.explainDeny(rcpFail, scpFail, epFail, bndFail, rcp, scp, ep, core, idAllow, bnd, sess, g, same, strict, trust)
 	}
 	return Result{Decision: d, Reasons: e.reasons}
+}
+
+// resourceKind is the kind the resource policy is reported as.
+func resourceKind(trust bool) Kind {
+	if trust {
+		return Trust
+	}
+	return Resource
+}
+
+// rootAssumesRole reports whether the account root user calls
+// sts:AssumeRole, which STS refuses: "You cannot use AWS account root
+// user credentials to call AssumeRole" (STS API reference, AssumeRole).
+func (e *evaluator) rootAssumesRole() bool {
+	return e.rc.p.typ == IAM && e.rc.p.kind == pkAccount && !e.v.actSym && equalFoldASCII(e.v.action, "sts:AssumeRole")
 }
 
 // levels evaluates organization levels; each must allow. It returns the

@@ -192,7 +192,7 @@ func (e *evaluator) noAllow(p *Policy, kind Kind, level int, msg, fix string) {
 }
 
 // explainDeny adds a NoAllow reason for every gate that did not allow.
-func (e *evaluator) explainDeny(rcpFail, scpFail, epFail, bndFail int, rcp, scp, ep, core, idAllow, bnd, sess ident.Tri, g grant, same ident.Tri) {
+func (e *evaluator) explainDeny(rcpFail, scpFail, epFail, bndFail int, rcp, scp, ep, core, idAllow, bnd, sess ident.Tri, g grant, same ident.Tri, strict, trust bool) {
 	in := e.in
 	req := e.requestText()
 	act := ident.Render(in.Request.Action)
@@ -214,15 +214,16 @@ func (e *evaluator) explainDeny(rcpFail, scpFail, epFail, bndFail int, rcp, scp,
 	}
 	p := &e.rc.p
 	rp := in.ResourcePolicy
+	rk := resourceKind(trust)
 	switch {
 	case p.typ != IAM:
 		who := principalText(&in.Request.Principal)
 		if rp == nil {
-			e.noAllow(nil, Resource, -1, "the resource has no resource policy, and only a resource policy can allow "+who+" (it has no identity policies)",
+			e.noAllow(nil, rk, -1, "the resource has no resource policy, and only a resource policy can allow "+who+" (it has no identity policies)",
 				"attach a resource policy with a statement that allows "+act+" on "+resource+" for "+principalElement(&in.Request.Principal))
 			return
 		}
-		e.noAllow(rp, Resource, -1, "no statement of the "+policyLabel(rp.Name, Resource, -1)+" allows "+req+" ("+withArticle(in.Request.Principal.Type.String())+" has no identity policies: the resource policy alone decides)",
+		e.noAllow(rp, rk, -1, "no statement of the "+policyLabel(rp.Name, rk, -1)+" allows "+req+" ("+withArticle(in.Request.Principal.Type.String())+" has no identity policies: the resource policy alone decides)",
 			"add a statement that allows "+act+" on "+resource+" for "+principalElement(&in.Request.Principal))
 		return
 	}
@@ -236,20 +237,46 @@ func (e *evaluator) explainDeny(rcpFail, scpFail, epFail, bndFail int, rcp, scp,
 		e.noAllow(in.SessionPolicy, Session, -1, "the session policy does not allow "+req+" (a session policy caps what the role's policies grant)",
 			"add "+act+" to the session policy passed when the session was created")
 	}
-	if in.KeyPolicy {
+	if trust && e.rootAssumesRole() {
+		e.noAllow(nil, Trust, -1, "the account root user can't assume a role: STS refuses sts:AssumeRole called with root user credentials (STS API reference, AssumeRole)",
+			"call sts:AssumeRole with the credentials of an IAM user or a role that the trust policy allows")
+		return
+	}
+	if strict {
+		noun, what, fix := "key policy", "the key", "give the key policy in the input (resource_policy)"
+		if trust {
+			noun, what, fix = "trust policy", "the role", "give the role's trust policy in the input (trust_policy, or --trust-policy FILE)"
+		}
 		if rp == nil {
-			e.noAllow(nil, Resource, -1, "the KMS key has no key policy in the input; a key policy must allow every use of a key",
-				"give the key policy in the input (resource_policy)")
+			if trust {
+				e.noAllow(nil, Trust, -1, "the role has no trust policy in the input; a role can be assumed only when its trust policy allows it", fix)
+			} else {
+				e.noAllow(nil, Resource, -1, "the KMS key has no key policy in the input; a key policy must allow every use of a key", fix)
+			}
+			return
+		}
+		if trust && g.direct == ident.True && bnd != ident.True && bndFail >= 0 && idAllow != ident.True {
+			e.noAllow(in.PermissionBoundaries[bndFail], Boundary, -1, "the trust policy allows "+ident.Render(p.arn)+" by name, but its permissions boundary does not allow "+act+" (a boundary also caps what a trust policy grants a user)",
+				"add "+act+" to the permissions boundary, or remove the boundary")
 			return
 		}
 		if g.any() == ident.False {
-			e.noAllow(rp, Resource, -1, "the key policy neither allows "+ident.Render(p.arn)+" nor delegates to its account "+acct+"; unless the key policy allows it, IAM policies can't give access to a KMS key",
-				"add a key policy statement that allows "+act+" for "+principalElement(&in.Request.Principal)+`, or one that allows the account principal {"AWS": "arn:aws:iam::`+acct+`:root"} so that IAM policies can grant it`)
+			msg := "the key policy neither allows " + ident.Render(p.arn) + " nor delegates to its account " + acct + "; unless the key policy allows it, IAM policies can't give access to a KMS key"
+			if trust {
+				msg = "the trust policy neither allows " + ident.Render(p.arn) + " nor delegates to its account " + acct + "; a role trust policy must name the principal or its account, even within the role's own account"
+			}
+			e.noAllow(rp, rk, -1, msg,
+				"add a "+noun+" statement that allows "+act+" for "+principalElement(&in.Request.Principal)+`, or one that allows the account principal {"AWS": "arn:aws:iam::`+acct+`:root"} so that IAM policies can grant it`)
 			return
 		}
 		if idAllow != ident.True {
-			e.noAllow(firstOf(in.IdentityPolicies), Identity, -1, "the key policy delegates to account "+acct+", but no identity policy of "+ident.Render(p.arn)+" allows "+act+" on the key",
-				identityFix+", or allow the principal by name in the key policy")
+			if same == ident.False && g.account != ident.True {
+				e.noAllow(firstOf(in.IdentityPolicies), Identity, -1, "cross-account request ("+acct+" → "+ident.Render(in.Request.ResourceAccount)+"): the "+noun+" allows "+ident.Render(p.arn)+", but an identity policy of the caller must allow "+act+" as well, and none does",
+					identityFix)
+				return
+			}
+			e.noAllow(firstOf(in.IdentityPolicies), Identity, -1, "the "+noun+" delegates to account "+acct+", but no identity policy of "+ident.Render(p.arn)+" allows "+act+" on "+what,
+				identityFix+", or allow the principal by name in the "+noun)
 		}
 		return
 	}
@@ -257,7 +284,7 @@ func (e *evaluator) explainDeny(rcpFail, scpFail, epFail, bndFail int, rcp, scp,
 		if idAllow != ident.True && g.direct != ident.True && g.role != ident.True {
 			msg := "no identity policy allows " + req
 			if rp != nil {
-				msg += ", and no statement of the " + policyLabel(rp.Name, Resource, -1) + " allows it by naming the principal"
+				msg += ", and no statement of the " + policyLabel(rp.Name, rk, -1) + " allows it by naming the principal"
 				if g.account == ident.True {
 					msg += " (it names account " + acct + ", which only delegates to the account's identity policies)"
 				}
@@ -278,11 +305,11 @@ func (e *evaluator) explainDeny(rcpFail, scpFail, epFail, bndFail int, rcp, scp,
 	}
 	if g.any() != ident.True {
 		if rp == nil {
-			e.noAllow(nil, Resource, -1, "cross-account request ("+acct+" → "+ident.Render(in.Request.ResourceAccount)+"): the resource has no resource policy, so nothing in its account allows the caller",
+			e.noAllow(nil, rk, -1, "cross-account request ("+acct+" → "+ident.Render(in.Request.ResourceAccount)+"): the resource has no resource policy, so nothing in its account allows the caller",
 				"attach a resource policy that allows "+act+" for "+principalElement(&in.Request.Principal)+` or for {"AWS": "arn:aws:iam::`+acct+`:root"}`)
 			return
 		}
-		e.noAllow(rp, Resource, -1, "cross-account request ("+acct+" → "+ident.Render(in.Request.ResourceAccount)+"): the "+policyLabel(rp.Name, Resource, -1)+" does not allow "+req,
+		e.noAllow(rp, rk, -1, "cross-account request ("+acct+" → "+ident.Render(in.Request.ResourceAccount)+"): the "+policyLabel(rp.Name, rk, -1)+" does not allow "+req,
 			"add a statement that allows "+act+" on "+resource+" for "+principalElement(&in.Request.Principal)+` or for the account {"AWS": "arn:aws:iam::`+acct+`:root"}`)
 	}
 }

@@ -3,7 +3,6 @@ package iam
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/s3front/s3front/source"
 )
@@ -19,6 +18,7 @@ import (
 //	 "identity_policies": [ {policy}, ... ],
 //	 "resource_policy": {policy},
 //	 "key_policy": true,
+//	 "trust_policy": {policy},
 //	 "permission_boundaries": [ {policy} ],
 //	 "session_policy": {policy},
 //	 "vpc_endpoint_policies": [ {policy} ],
@@ -31,7 +31,12 @@ import (
 // "scps" and "rcps" list the organization levels from the root down to
 // the account; absent means no organization. "key_policy" says the
 // resource policy is a KMS key policy; when it is absent it is true if
-// the action is a kms: action, because only KMS keys take kms: actions.
+// the resource is a KMS key ARN ([GovernedByKeyPolicy]): aliases and
+// requests on "*" such as kms:ListKeys are governed by no key policy.
+// "trust_policy" is the trust policy of the role a request assumes,
+// read as a [Trust] policy; it takes the place of "resource_policy"
+// (give one of them) and sets [Input.TrustPolicy], which is also true
+// without it for an sts: action on a role ARN ([GovernedByTrustPolicy]).
 // A policy may be given as an object or as a string holding the policy
 // JSON, as AWS APIs return it.
 //
@@ -71,7 +76,7 @@ func (d *inputDecoder) fail(pos source.Pos, msg, hint string) {
 	d.errs = append(d.errs, &Error{Pos: pos, Code: CodeInput, Msg: msg, Hint: hint})
 }
 
-var inputFields = []string{"request", "identity_policies", "resource_policy", "key_policy", "permission_boundaries", "session_policy",
+var inputFields = []string{"request", "identity_policies", "resource_policy", "key_policy", "trust_policy", "permission_boundaries", "session_policy",
 	"vpc_endpoint_policies", "scps", "rcps", "aws_managed_resource", "service_linked_role"}
 
 var requestFields = []string{"principal", "action", "resource", "resource_account", "context", "canonical_user"}
@@ -83,16 +88,22 @@ func (d *inputDecoder) input(n *source.Node) *Input {
 		return in
 	}
 	var keyPolicy *bool
-	var reqNode *source.Node
-	for _, f := range n.Fields {
+	var reqNode, resField, trustField, keyField *source.Field
+	for i := range n.Fields {
+		f := n.Fields[i]
 		v := f.Value
 		switch f.Key {
 		case "request":
-			reqNode = v
+			reqNode = &n.Fields[i]
 		case "identity_policies":
 			in.IdentityPolicies = d.policyList(f, Identity)
 		case "resource_policy":
+			resField = &n.Fields[i]
 			in.ResourcePolicy = d.policy(v, Resource, f.Key)
+		case "trust_policy":
+			trustField = &n.Fields[i]
+			in.ResourcePolicy = d.policy(v, Trust, f.Key)
+			in.TrustPolicy = true
 		case "key_policy", "aws_managed_resource", "service_linked_role":
 			if v.Kind != source.Bool {
 				d.fail(v.Pos, f.Key+" must be true or false, found "+v.Describe(), "")
@@ -102,6 +113,7 @@ func (d *inputDecoder) input(n *source.Node) *Input {
 			switch f.Key {
 			case "key_policy":
 				keyPolicy = &b
+				keyField = &n.Fields[i]
 			case "aws_managed_resource":
 				in.AWSManagedResource = b
 			default:
@@ -128,15 +140,24 @@ func (d *inputDecoder) input(n *source.Node) *Input {
 			d.fail(f.KeyPos, "unknown field "+strconv.Quote(f.Key)+" in the simulation input", unknownFieldHint(f.Key, inputFields))
 		}
 	}
+	if resField != nil && trustField != nil {
+		d.fail(trustField.KeyPos, `"trust_policy" and "resource_policy" are both given`, "a role's resource policy is its trust policy: give it once, as trust_policy")
+	}
+	if trustField != nil && keyField != nil && keyPolicy != nil && *keyPolicy {
+		d.fail(keyField.KeyPos, `"key_policy": true with "trust_policy"`, "a trust policy belongs to a role, a key policy to a KMS key: remove key_policy")
+	}
 	if reqNode == nil {
 		d.fail(n.Pos, `missing required field "request"`, `add "request": {"principal": "...", "action": "...", "resource": "..."}`)
 		return in
 	}
-	d.request(reqNode, &in.Request)
+	d.request(reqNode.Value, &in.Request)
 	if keyPolicy != nil {
 		in.KeyPolicy = *keyPolicy
 	} else {
-		in.KeyPolicy = len(in.Request.Action) > 4 && strings.EqualFold(in.Request.Action[:4], "kms:")
+		in.KeyPolicy = trustField == nil && GovernedByKeyPolicy(in.Request.Resource)
+	}
+	if !in.TrustPolicy && !in.KeyPolicy {
+		in.TrustPolicy = GovernedByTrustPolicy(in.Request.Action, in.Request.Resource)
 	}
 	return in
 }
@@ -171,8 +192,11 @@ func (d *inputDecoder) request(n *source.Node, r *Request) {
 			r.Principal.CanonicalUser = d.str(v, "request.canonical_user")
 		case "action":
 			r.Action = d.str(v, "request.action")
-			if r.Action != "" && strings.Count(r.Action, ":") != 1 {
-				d.fail(v.Pos, "request.action must be service:Operation, found "+strconv.Quote(r.Action), `e.g. "s3:GetObject" or "kms:Decrypt"`)
+			if r.Action != "" {
+				if err := CheckRequestAction(r.Action); err != nil {
+					e := err.(*Error)
+					d.fail(v.Pos, "request.action: "+e.Msg, e.Hint)
+				}
 			}
 		case "resource":
 			r.Resource = d.str(v, "request.resource")

@@ -45,10 +45,14 @@ func syntaxError(err error) error {
 //
 // Validation follows what AWS refuses when a policy is stored: unknown
 // elements, a Principal in an identity policy or a missing one in a
-// resource policy, NotPrincipal with Allow, both Action and NotAction,
-// malformed actions and resource ARNs, unsupported condition operators,
-// Version values other than [Version2012] and [Version2008], and
-// duplicate or non-alphanumeric Sids where IAM refuses them. Scalars
+// resource policy or role trust policy, a Resource in a trust policy,
+// NotPrincipal with Allow, both Action and NotAction, malformed actions
+// and resource ARNs, unsupported condition operators, Version values
+// other than [Version2012] and [Version2008], and duplicate or
+// non-alphanumeric Sids where IAM refuses them. One refusal is ours: an
+// action whose operation is empty or white space ("s3:", "s3:   ")
+// names no action and is refused in both spellings, though whether IAM
+// refuses it is UNCONFIRMED (see [CheckRequestAction]). Scalars
 // (numbers, booleans) are accepted where strings are expected, as AWS
 // does for condition values and as YAML loaders need for account IDs.
 func FromNode(n *source.Node, kind Kind, name string) (*Policy, error) {
@@ -229,6 +233,21 @@ func validateStatementShape(st *Statement, kind Kind, pos source.Pos, el *errLis
 		el.add(st.NotAction.At, "Syntax errors in policy: a statement can't have both Action and NotAction", "keep one of them")
 	}
 	switch {
+	case kind == Trust:
+		// The resource of a trust policy is the role it is attached to.
+		// IAM refuses a Resource element in it with "Has prohibited field
+		// Resource" (the MalformedPolicyDocument message users report;
+		// the IAM User Guide shows trust policies without one). That it
+		// refuses NotResource too is UNCONFIRMED.
+		for _, v := range []struct {
+			name string
+			vals *Values
+		}{{"Resource", st.Resource}, {"NotResource", st.NotResource}} {
+			if v.vals != nil {
+				el.add(v.vals.At, "Has prohibited field "+v.name+" (a role trust policy applies to its role)",
+					"remove "+v.name+": a trust policy names who may assume the role (Principal) and how (Action, Condition); what the role may do belongs in its permissions policies")
+			}
+		}
 	case st.Resource == nil && st.NotResource == nil:
 		el.add(pos, "Policy statement must contain resources.", `add "Resource": "arn:..." or "Resource": "*" (or NotResource)`)
 	case st.Resource != nil && st.NotResource != nil:
@@ -255,6 +274,10 @@ func validateStatementShape(st *Statement, kind Kind, pos source.Pos, el *errLis
 	case Resource:
 		if !hasP {
 			el.add(pos, "Missing required field Principal", `a resource-based policy names who it applies to: add "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, {"Service": "cloudfront.amazonaws.com"} or "*"`)
+		}
+	case Trust:
+		if !hasP {
+			el.add(pos, "Missing required field Principal", `a role trust policy names who may assume the role: add "Principal": {"AWS": "arn:aws:iam::111122223333:user/name"}, {"AWS": "arn:aws:iam::111122223333:root"} or {"Service": "lambda.amazonaws.com"}`)
 		}
 	case RCP:
 		if st.Principal == nil && st.NotPrincipal == nil {

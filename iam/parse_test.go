@@ -47,6 +47,11 @@ func TestParseErrors(t *testing.T) {
 		{"non-alphanumeric Sid in IAM policy", iam.Identity, `{"Statement": {"Sid": "a-b", "Effect": "Allow", "Action": "*", "Resource": "*"}}`, "1:23: Statement IDs (SID) must be alpha-numeric"},
 		{"duplicate key", iam.Identity, `{"Statement": {"Effect": "Allow", "Action": "*", "Action": "s3:*", "Resource": "*"}}`, "1:50: Syntax errors in policy: duplicate field Action"},
 		{"RCP with an Allow", iam.RCP, `{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}}`, "1:15: Invalid Effect: resource control policies support only Deny statements"},
+		{"action naming no operation", iam.Identity, `{"Statement": {"Effect": "Allow", "Action": "s3:", "Resource": "*"}}`, `1:45: Syntax errors in policy: action "s3:" names no operation`},
+		{"action naming white space", iam.Identity, `{"Statement": {"Effect": "Allow", "Action": ["s3:GetObject", "s3:   "], "Resource": "*"}}`, `1:62: Syntax errors in policy: action "s3:   " names no operation`},
+		{"trust policy with a Resource", iam.Trust, `{"Statement": {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole", "Resource": "*"}}`, "1:101: Has prohibited field Resource"},
+		{"trust policy with a NotResource", iam.Trust, `{"Statement": {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole", "NotResource": "*"}}`, "1:101: Has prohibited field NotResource"},
+		{"trust policy without a Principal", iam.Trust, `{"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole"}}`, "1:15: Missing required field Principal"},
 		{"SCP with a principal", iam.SCP, `{"Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}}`, "1:34: Has prohibited field Principal"},
 	}
 	for _, tt := range tests {
@@ -73,6 +78,8 @@ func TestParseAccepts(t *testing.T) {
 		doc  string
 	}{
 		{"single statement object", iam.Identity, `{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}`},
+		{"trust policy without Resource", iam.Trust, `{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}}`},
+		{"action name with a space (matches nothing)", iam.Identity, `{"Statement": {"Effect": "Allow", "Action": "s3:Get Object", "Resource": "*"}}`},
 		{"2008 version", iam.Resource, `{"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]}`},
 		{"no version", iam.Identity, `{"Statement": [{"Effect": "Deny", "NotAction": ["iam:*"], "NotResource": "arn:aws:iam::*:role/x"}]}`},
 		{"duplicate Sid in bucket policy", iam.Resource, `{"Statement": [{"Sid": "x", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}, {"Sid": "x", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*"}]}`},
@@ -140,6 +147,70 @@ func TestParsePrincipal(t *testing.T) {
 		}
 		if err == nil && (p.Type != tt.typ || p.Account != tt.account) {
 			t.Errorf("ParsePrincipal(%q) = %+v, want type %s account %q", tt.in, p, tt.typ, tt.account)
+		}
+	}
+}
+
+func TestCheckRequestAction(t *testing.T) {
+	tests := []struct {
+		action string
+		want   string // "" for valid
+	}{
+		{"s3:GetObject", ""},
+		{"sts:GetCallerIdentity", ""},
+		{"s3:*", ""},
+		{"s3:", "names no operation"},
+		{"s3:   ", "names no operation"},
+		{"s3:\t", "names no operation"},
+		{"GetObject", "must be service:Operation"},
+		{":GetObject", "must be service:Operation"},
+		{" :GetObject", "must be service:Operation"},
+		{"s3:Get:Object", "must be service:Operation"},
+	}
+	for _, tt := range tests {
+		err := iam.CheckRequestAction(tt.action)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("CheckRequestAction(%q) = %v, want nil", tt.action, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("CheckRequestAction(%q) = %v, want an error containing %q", tt.action, err, tt.want)
+		}
+	}
+}
+
+func TestGoverned(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	keyTests := []struct {
+		resource string
+		want     bool
+	}{
+		{key, true},
+		{"arn:aws-cn:kms:cn-north-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", true},
+		{"arn:aws:kms:us-east-1:111122223333:alias/app", false},
+		{"*", false},
+		{"arn:aws:kms:us-east-1:111122223333:key/", false},
+		{"arn:aws:s3:::bucket/key/1", false},
+	}
+	for _, tt := range keyTests {
+		if got := iam.GovernedByKeyPolicy(tt.resource); got != tt.want {
+			t.Errorf("GovernedByKeyPolicy(%q) = %v, want %v", tt.resource, got, tt.want)
+		}
+	}
+	trustTests := []struct {
+		action, resource string
+		want             bool
+	}{
+		{"sts:AssumeRole", "arn:aws:iam::111122223333:role/deployer", true},
+		{"STS:assumerole", "arn:aws:iam::111122223333:role/path/deployer", true},
+		{"sts:TagSession", "arn:aws:iam::111122223333:role/deployer", true},
+		{"iam:PassRole", "arn:aws:iam::111122223333:role/deployer", false},
+		{"sts:AssumeRole", "arn:aws:iam::111122223333:user/alice", false},
+		{"sts:AssumeRole", "*", false},
+		{"sts:GetCallerIdentity", "*", false},
+	}
+	for _, tt := range trustTests {
+		if got := iam.GovernedByTrustPolicy(tt.action, tt.resource); got != tt.want {
+			t.Errorf("GovernedByTrustPolicy(%q, %q) = %v, want %v", tt.action, tt.resource, got, tt.want)
 		}
 	}
 }

@@ -10,7 +10,7 @@ type Kind uint8
 // Policy kinds.
 const (
 	// Resource is a resource-based policy: an S3 bucket policy, a KMS key
-	// policy, an SQS queue policy.
+	// policy, an SQS queue policy. (A role's trust policy is [Trust].)
 	Resource Kind = iota
 	// Identity is an identity-based policy of an IAM user, group or role.
 	Identity
@@ -24,6 +24,10 @@ const (
 	RCP
 	// Endpoint is a VPC endpoint policy.
 	Endpoint
+	// Trust is an IAM role trust policy: the resource-based policy of a
+	// role, which says who may assume it (sts:AssumeRole and the like).
+	// Its statements name a Principal and have no Resource element.
+	Trust
 )
 
 // String names the kind in words, e.g. "resource policy".
@@ -43,6 +47,8 @@ func (k Kind) String() string {
 		return "resource control policy"
 	case Endpoint:
 		return "VPC endpoint policy"
+	case Trust:
+		return "role trust policy"
 	}
 	return "policy"
 }
@@ -103,8 +109,8 @@ type Statement struct {
 	// Exactly one of Action and NotAction is set.
 	Action    *Values
 	NotAction *Values
-	// Exactly one of Resource and NotResource is set (role trust policies
-	// may have neither).
+	// Exactly one of Resource and NotResource is set, except in role
+	// trust policies, which have neither.
 	Resource    *Values
 	NotResource *Values
 	Conditions  []*Condition

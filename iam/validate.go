@@ -33,9 +33,42 @@ func checkAction(a string, pos source.Pos, el *errList) {
 			return
 		}
 	}
-	if i == len(a)-1 {
-		el.add(pos, "Syntax errors in policy: action "+quoteStr(a)+" names no operation", `name the operation after the colon, e.g. "s3:GetObject", or "s3:*"`)
+	if blank(a[i+1:]) {
+		el.add(pos, "Syntax errors in policy: action "+quoteStr(a)+" names no operation", blankActionHint(a[:i]))
 	}
+}
+
+// An action whose operation is empty or only white space ("s3:",
+// "s3:   ") names no operation, so it can match no request. Whether IAM
+// refuses such a document when it is stored is UNCONFIRMED: the IAM
+// User Guide (policy elements: Action) only says the action name "must
+// match an action that is supported by the service". We refuse both
+// spellings alike, in policies and in requests, because the usual cause
+// is a lost asterisk ("s3:*" whose * a template or a Markdown renderer
+// ate) and a statement that matches nothing would pass unnoticed.
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+func blankActionHint(svc string) string {
+	return `name the operation after the colon, e.g. "` + svc + `:GetObject", or write "` + svc + `:*" for all of them (a lost * is the usual cause)`
+}
+
+// CheckRequestAction reports why a is not the action of a request: it
+// must be service:Operation with one colon, a service prefix and an
+// operation that is not empty or white space (as in policies, see
+// [FromNode]). It returns nil for a valid action and for one that holds
+// an [ident] symbol.
+func CheckRequestAction(a string) error {
+	if ident.Has(a) {
+		return nil
+	}
+	svc, op, ok := strings.Cut(a, ":")
+	switch {
+	case !ok || strings.Contains(op, ":") || blank(svc):
+		return &Error{Code: CodeInput, Msg: "the action must be service:Operation, found " + quoteStr(a), Hint: `e.g. "s3:GetObject" or "kms:Decrypt"`}
+	case blank(op):
+		return &Error{Code: CodeInput, Msg: "the action " + quoteStr(a) + " names no operation", Hint: blankActionHint(svc)}
+	}
+	return nil
 }
 
 // checkResource validates one Resource or NotResource value: "*" or an ARN

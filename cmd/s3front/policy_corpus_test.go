@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/s3front/s3front/iam/iamtest"
@@ -30,6 +31,12 @@ func TestPolicySimulateCorpus(t *testing.T) {
 		}
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), []string{"policy", "simulate", "--input", file, "--format", "json"}, nil, &stdout, &stderr)
+		if c.Error != "" {
+			if code != exitUsage || !strings.Contains(stderr.String(), c.Error) {
+				t.Errorf("%s/%s: exit %d, stderr %q; want exit %d and an error containing %q", c.File, c.Name, code, stderr.String(), exitUsage, c.Error)
+			}
+			continue
+		}
 		if code != exitOK {
 			t.Errorf("%s/%s: exit %d: %s", c.File, c.Name, code, stderr.String())
 			continue

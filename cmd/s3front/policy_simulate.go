@@ -23,6 +23,7 @@ type simulateOpts struct {
 	resourceAccount  string
 	context          []string
 	resourcePolicy   string
+	trustPolicy      string
 	identityPolicies []string
 	boundaries       []string
 	sessionPolicy    string
@@ -38,8 +39,8 @@ func newPolicySimulateCmd(e *env) *cobra.Command {
 		Short: "decide one request against IAM policies the way AWS does",
 		Long: `simulate decides one request (principal, action, resource, condition keys)
 against the policies that take part: identity policies, a resource policy
-(bucket or KMS key policy), permissions boundaries, a session policy, VPC
-endpoint policies, SCPs and RCPs. It prints the decision (allow,
+(bucket or KMS key policy) or a role's trust policy, permissions
+boundaries, a session policy, VPC endpoint policies, SCPs and RCPs. It prints the decision (allow,
 implicit-deny or explicit-deny) with the statements that decided it and,
 for a deny, what would have to change.
 
@@ -50,7 +51,9 @@ Exit status: 0 when the simulation ran, whatever the decision (1 with
   s3front policy simulate --principal cloudfront.amazonaws.com --action s3:GetObject \
       --resource arn:aws:s3:::site/index.html --resource-account 111122223333 \
       --context aws:SourceArn=arn:aws:cloudfront::111122223333:distribution/E2QWRUHAPOMQZL \
-      --resource-policy bucket-policy.json`,
+      --resource-policy bucket-policy.json
+  s3front policy simulate --principal arn:aws:iam::111122223333:user/alice --action sts:AssumeRole \
+      --resource arn:aws:iam::111122223333:role/deployer --trust-policy trust.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSimulate(e, cmd, o)
@@ -65,10 +68,11 @@ Exit status: 0 when the simulation ran, whatever the decision (1 with
 	f.StringVar(&o.resourceAccount, "resource-account", "", "account that owns the resource (default: the principal's)")
 	f.StringArrayVar(&o.context, "context", nil, "condition key k=v (repeatable; k=v1,v2 or a repeated k gives several values)")
 	f.StringVar(&o.resourcePolicy, "resource-policy", "", "resource policy file (bucket policy or KMS key policy)")
+	f.StringVar(&o.trustPolicy, "trust-policy", "", "trust policy file of the role an sts:AssumeRole* request assumes (instead of --resource-policy)")
 	f.StringArrayVar(&o.identityPolicies, "identity-policy", nil, "identity policy file of the principal (repeatable)")
 	f.StringArrayVar(&o.boundaries, "permission-boundary", nil, "permissions boundary file (repeatable)")
 	f.StringVar(&o.sessionPolicy, "session-policy", "", "session policy file")
-	f.BoolVar(&o.keyPolicy, "key-policy", false, "the resource policy is a KMS key policy (default: true for kms: actions)")
+	f.BoolVar(&o.keyPolicy, "key-policy", false, "the resource policy is a KMS key policy (default: true when --resource is a KMS key ARN)")
 	f.BoolVar(&o.explain, "explain", false, "text output: also show how every statement compares with the request")
 	f.BoolVar(&o.failOnDeny, "fail-on-deny", false, "exit with status 1 when the decision is not allow")
 	return c
@@ -79,7 +83,7 @@ func runSimulate(e *env, cmd *cobra.Command, o *simulateOpts) error {
 		return usageError{fmt.Errorf("--format must be text or json, not %q", o.format)}
 	}
 	requestFlags := o.principal != "" || o.action != "" || o.resource != "" || o.resourceAccount != "" || len(o.context) > 0 ||
-		o.resourcePolicy != "" || len(o.identityPolicies) > 0 || len(o.boundaries) > 0 || o.sessionPolicy != "" || cmd.Flags().Changed("key-policy")
+		o.resourcePolicy != "" || o.trustPolicy != "" || len(o.identityPolicies) > 0 || len(o.boundaries) > 0 || o.sessionPolicy != "" || cmd.Flags().Changed("key-policy")
 	var in *iam.Input
 	var err error
 	switch {
@@ -154,6 +158,17 @@ func inputFromFlags(cmd *cobra.Command, o *simulateOpts) (*iam.Input, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--principal: %w", err)}
 	}
+	if err := iam.CheckRequestAction(o.action); err != nil {
+		e := *err.(*iam.Error)
+		e.Msg = "--action: " + e.Msg
+		return nil, &e
+	}
+	if o.trustPolicy != "" && o.resourcePolicy != "" {
+		return nil, usageError{errors.New("--trust-policy and --resource-policy can't be combined: a role's resource policy is its trust policy")}
+	}
+	if o.trustPolicy != "" && o.keyPolicy {
+		return nil, usageError{errors.New("--trust-policy and --key-policy can't be combined: a trust policy belongs to a role, a key policy to a KMS key")}
+	}
 	in := &iam.Input{Request: iam.Request{Principal: p, Action: o.action, Resource: o.resource, ResourceAccount: o.resourceAccount, Context: iam.Context{}}}
 	for _, kv := range o.context {
 		k, v, ok := strings.Cut(kv, "=")
@@ -167,6 +182,12 @@ func inputFromFlags(cmd *cobra.Command, o *simulateOpts) (*iam.Input, error) {
 		if in.ResourcePolicy, err = readPolicyFile(o.resourcePolicy, iam.Resource); err != nil {
 			return nil, err
 		}
+	}
+	if o.trustPolicy != "" {
+		if in.ResourcePolicy, err = readPolicyFile(o.trustPolicy, iam.Trust); err != nil {
+			return nil, err
+		}
+		in.TrustPolicy = true
 	}
 	for _, f := range o.identityPolicies {
 		pol, err := readPolicyFile(f, iam.Identity)
@@ -190,7 +211,10 @@ func inputFromFlags(cmd *cobra.Command, o *simulateOpts) (*iam.Input, error) {
 	if cmd.Flags().Changed("key-policy") {
 		in.KeyPolicy = o.keyPolicy
 	} else {
-		in.KeyPolicy = strings.HasPrefix(strings.ToLower(o.action), "kms:")
+		in.KeyPolicy = !in.TrustPolicy && iam.GovernedByKeyPolicy(o.resource)
+	}
+	if !in.TrustPolicy && !in.KeyPolicy {
+		in.TrustPolicy = iam.GovernedByTrustPolicy(o.action, o.resource)
 	}
 	return in, nil
 }
@@ -221,7 +245,7 @@ func reportInputError(e *env, err error) error {
 type jsonReason struct {
 	Kind       string `json:"kind"`
 	Policy     string `json:"policy,omitempty"`
-	PolicyKind string `json:"policy_kind"`
+	PolicyKind string `json:"policy_kind,omitempty"`
 	Level      *int   `json:"level,omitempty"`
 	Sid        string `json:"sid,omitempty"`
 	Statement  *int   `json:"statement,omitempty"`
@@ -241,6 +265,9 @@ func writeSimulateJSON(w io.Writer, res iam.Result) error {
 	for _, r := range res.Reasons {
 		jr := jsonReason{Kind: r.Kind.String(), Policy: r.Policy, PolicyKind: r.PolicyKind.String(),
 			File: r.Pos.File, Line: r.Pos.Line, Col: r.Pos.Col, Pointer: r.Pos.Pointer, Message: r.Message, Fix: r.Fix}
+		if r.Kind == iam.NeedsNoPermission {
+			jr.PolicyKind = "" // no policy took part
+		}
 		if r.Level >= 0 {
 			l := r.Level
 			jr.Level = &l
@@ -263,7 +290,11 @@ func writeSimulateText(w io.Writer, in *iam.Input, res iam.Result, matches []iam
 	fmt.Fprintf(w, "%s: %s on %s by %s\n", res.Decision, ident.Render(r.Action), ident.Render(r.Resource), principalLabel(r.Principal))
 	switch res.Decision {
 	case iam.Allowed:
-		fmt.Fprintln(w, "AWS would allow this request. Allowed by:")
+		if len(res.Reasons) > 0 && res.Reasons[0].Kind == iam.NeedsNoPermission {
+			fmt.Fprintln(w, "AWS would allow this request without consulting any policy:")
+		} else {
+			fmt.Fprintln(w, "AWS would allow this request. Allowed by:")
+		}
 	case iam.ExplicitDeny:
 		fmt.Fprintln(w, "AWS would deny this request: a Deny statement applies, and a Deny wins over every Allow.")
 	case iam.ImplicitDeny:
@@ -272,7 +303,7 @@ func writeSimulateText(w io.Writer, in *iam.Input, res iam.Result, matches []iam
 		fmt.Fprintln(w, "The outcome depends on values the input does not fix.")
 	}
 	for _, x := range res.Reasons {
-		if res.Decision == iam.Allowed && x.Kind != iam.StatementAllows {
+		if res.Decision == iam.Allowed && x.Kind != iam.StatementAllows && x.Kind != iam.NeedsNoPermission {
 			continue
 		}
 		loc := x.Pos.String()

@@ -5,13 +5,17 @@
 //
 //	{"source": "AWS documentation URL and section the cases come from",
 //	 "defaults": { simulation input fields shared by the cases },
-//	 "cases": [{"name": "...", "input": { simulation input }, "decision": "allow"}]}
+//	 "cases": [{"name": "...", "input": { simulation input }, "decision": "allow"},
+//	           {"name": "...", "source": "...", "input": {...}, "error": "names no operation"}]}
 //
 // A case's input is its "input" laid over "defaults": top-level fields
 // replace the defaults' (null removes one), except "request" and its
 // "context", which are merged field by field. The result is a complete
 // input in the format of [iam.DecodeInput], and decision is one of
-// "allow", "implicit-deny", "explicit-deny".
+// "allow", "implicit-deny", "explicit-deny". A case with "error" instead
+// of "decision" is an input AWS would refuse: decoding it must fail with
+// an error message containing that text. A case's own "source" cites
+// the documentation for that case; it defaults to the file's.
 package iamtest
 
 import (
@@ -25,12 +29,15 @@ import (
 
 // Case is one corpus case.
 type Case struct {
-	// File and Name identify the case; Source is the file's citation.
+	// File and Name identify the case; Source is its citation (the
+	// case's own, or the file's).
 	File, Name, Source string
 	// Input is the merged simulation input, as JSON.
 	Input []byte
-	// Decision is the expected decision.
+	// Decision is the expected decision; empty when Error is set.
 	Decision string
+	// Error, when set, is text the error refusing the input must contain.
+	Error string
 }
 
 // Load reads every *.json file of dir.
@@ -72,16 +79,25 @@ func parseFile(file string, data []byte) ([]Case, error) {
 	var out []Case
 	seen := map[string]bool{}
 	for _, c := range cases.Elems {
-		name, in, dec := c.Get("name"), c.Get("input"), c.Get("decision")
-		if name == nil || in == nil || dec == nil {
-			return nil, fmt.Errorf("%s: a case needs name, input and decision", c.Pos)
+		name, in, dec, errText := c.Get("name"), c.Get("input"), c.Get("decision"), c.Get("error")
+		if name == nil || in == nil || (dec == nil) == (errText == nil) {
+			return nil, fmt.Errorf("%s: a case needs name, input and either decision or error", c.Pos)
 		}
 		if seen[name.Text] {
 			return nil, fmt.Errorf("%s: duplicate case name %q", c.Pos, name.Text)
 		}
 		seen[name.Text] = true
 		merged := merge(defaults, in, 0)
-		out = append(out, Case{File: filepath.Base(file), Name: name.Text, Source: src.Text, Input: []byte(merged.JSON()), Decision: dec.Text})
+		cs := Case{File: filepath.Base(file), Name: name.Text, Source: src.Text, Input: []byte(merged.JSON())}
+		if own := c.Get("source"); own != nil && own.Kind == source.String && own.Text != "" {
+			cs.Source = own.Text
+		}
+		if dec != nil {
+			cs.Decision = dec.Text
+		} else {
+			cs.Error = errText.Text
+		}
+		out = append(out, cs)
 	}
 	return out, nil
 }
