@@ -87,3 +87,49 @@ func TestEvaluateDoesNotAllocateMuch(t *testing.T) {
 		t.Errorf("%v allocations per decision, want at most 10", allocs)
 	}
 }
+
+// TestNoPermissionNeeded checks that sts:GetCallerIdentity is allowed
+// without evaluating any policy, with one reason saying why.
+func TestNoPermissionNeeded(t *testing.T) {
+	deny, err := iam.Parse("deny.json", []byte(`{"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}`), iam.Identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &iam.Input{Request: iam.Request{Principal: iam.Principal{Type: iam.IAM, ARN: "arn:aws:iam::111122223333:user/alice"},
+		Action: "STS:getcalleridentity", Resource: "*"}, IdentityPolicies: []*iam.Policy{deny}, SCPs: [][]*iam.Policy{{deny}}}
+	res, matches := iam.Explain(in)
+	if res.Decision != iam.Allowed || len(res.Reasons) != 1 || res.Reasons[0].Kind != iam.NeedsNoPermission || len(matches) != 0 {
+		t.Fatalf("got %s, reasons %+v, %d matches; want allow with one needs-no-permission reason and no statement compared", res.Decision, res.Reasons, len(matches))
+	}
+	// The same action from an anonymous caller goes through the policies.
+	in.Request.Principal = iam.Principal{Type: iam.Anonymous}
+	if d := iam.Evaluate(in).Decision; d != iam.ImplicitDeny {
+		t.Errorf("anonymous: %s, want implicit-deny", d)
+	}
+}
+
+// TestTrustKind checks that a policy of kind Trust is evaluated as a role
+// trust policy even when Input.TrustPolicy is not set.
+func TestTrustKind(t *testing.T) {
+	doc := []byte(`{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/carol"}, "Action": "sts:AssumeRole"}}`)
+	idDoc := []byte(`{"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}}`)
+	trust, err := iam.Parse("trust.json", doc, iam.Trust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := iam.Parse("id.json", idDoc, iam.Identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &iam.Input{Request: iam.Request{Principal: iam.Principal{Type: iam.IAM, ARN: "arn:aws:iam::111122223333:user/alice"},
+		Action: "sts:AssumeRole", Resource: "arn:aws:iam::111122223333:role/r", ResourceAccount: "111122223333"},
+		IdentityPolicies: []*iam.Policy{id}, ResourcePolicy: trust}
+	if d := iam.Evaluate(in).Decision; d != iam.ImplicitDeny {
+		t.Errorf("identity policy alone against a trust policy naming another user: %s, want implicit-deny", d)
+	}
+	in.Request.Principal.ARN = "arn:aws:iam::111122223333:user/carol"
+	in.IdentityPolicies = nil
+	if d := iam.Evaluate(in).Decision; d != iam.Allowed {
+		t.Errorf("trust policy naming the caller: %s, want allow", d)
+	}
+}
