@@ -23,6 +23,20 @@ func GovernedByKeyPolicy(resource string) bool {
 		strings.HasPrefix(parts[5], "key/") && len(parts[5]) > len("key/")
 }
 
+// ARNAccount returns the account an ARN names
+// (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), or "" when its account
+// field is empty (S3 bucket and object ARNs) or not a 12-digit account.
+// [DecodeInput] and `s3front policy simulate` take it as the resource's
+// account when the input does not give one, so a request for a role or a
+// key of another account is decided as cross-account.
+func ARNAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && parts[0] == "arn" && isAccountID(parts[4]) {
+		return parts[4]
+	}
+	return ""
+}
+
 // GovernedByTrustPolicy reports whether a request for action on resource
 // is decided by the trust policy of an IAM role ([Input.TrustPolicy]):
 // an sts: action (sts:AssumeRole, sts:AssumeRoleWithSAML,

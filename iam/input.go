@@ -28,6 +28,9 @@ import (
 //	 "service_linked_role": false}
 //
 // The principal is read by [ParsePrincipal]. Only "request" is required.
+// "resource_account" defaults to the account in the resource ARN
+// ([ARNAccount]); when neither says, the request is taken to stay in the
+// principal's account.
 // "scps" and "rcps" list the organization levels from the root down to
 // the account; absent means no organization. "key_policy" says the
 // resource policy is a KMS key policy; when it is absent it is true if
@@ -151,6 +154,9 @@ func (d *inputDecoder) input(n *source.Node) *Input {
 		return in
 	}
 	d.request(reqNode.Value, &in.Request)
+	if in.Request.ResourceAccount == "" {
+		in.Request.ResourceAccount = ARNAccount(in.Request.Resource)
+	}
 	if keyPolicy != nil {
 		in.KeyPolicy = *keyPolicy
 	} else {

@@ -65,7 +65,7 @@ Exit status: 0 when the simulation ran, whatever the decision (1 with
 	f.StringVar(&o.principal, "principal", "", "request principal: an IAM ARN, an account ID, a service principal, an OAI ARN, or anonymous")
 	f.StringVar(&o.action, "action", "", "request action, e.g. s3:GetObject")
 	f.StringVar(&o.resource, "resource", "", "request resource ARN")
-	f.StringVar(&o.resourceAccount, "resource-account", "", "account that owns the resource (default: the principal's)")
+	f.StringVar(&o.resourceAccount, "resource-account", "", "account that owns the resource (default: the account in the --resource ARN, else the principal's)")
 	f.StringArrayVar(&o.context, "context", nil, "condition key k=v (repeatable; k=v1,v2 or a repeated k gives several values)")
 	f.StringVar(&o.resourcePolicy, "resource-policy", "", "resource policy file (bucket policy or KMS key policy)")
 	f.StringVar(&o.trustPolicy, "trust-policy", "", "trust policy file of the role an sts:AssumeRole* request assumes (instead of --resource-policy)")
@@ -170,6 +170,9 @@ func inputFromFlags(cmd *cobra.Command, o *simulateOpts) (*iam.Input, error) {
 		return nil, usageError{errors.New("--trust-policy and --key-policy can't be combined: a trust policy belongs to a role, a key policy to a KMS key")}
 	}
 	in := &iam.Input{Request: iam.Request{Principal: p, Action: o.action, Resource: o.resource, ResourceAccount: o.resourceAccount, Context: iam.Context{}}}
+	if in.Request.ResourceAccount == "" {
+		in.Request.ResourceAccount = iam.ARNAccount(o.resource)
+	}
 	for _, kv := range o.context {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
