@@ -54,3 +54,26 @@ func compactStrings(s []string) []string {
 	}
 	return out
 }
+
+// Baseline removes from r the findings that prev (an earlier report,
+// read from its JSON) already had, by fingerprint, and re-sorts r. It
+// returns how many were removed.
+func Baseline(r *Report, prev *Report) int {
+	old := map[string]bool{}
+	for _, fp := range prev.Fingerprints() {
+		old[fp] = true
+	}
+	fps := r.Fingerprints()
+	keep := r.Findings[:0]
+	removed := 0
+	for i, f := range r.Findings {
+		if old[fps[i]] {
+			removed++
+			continue
+		}
+		keep = append(keep, f)
+	}
+	r.Findings = keep
+	r.Sort()
+	return removed
+}

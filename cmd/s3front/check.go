@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,7 @@ func newCheckCmd(e *env) *cobra.Command {
 		verbose bool
 		all     bool
 		only    []string
+		set     settings
 	)
 	c := &cobra.Command{
 		Use:   "check [PATH...]",
@@ -30,6 +32,10 @@ what breaks, now or at the next upload, with the fix.
 
 Inputs are detected by content; a directory may hold several kinds.
 
+Settings come from .s3front.yaml (found upward from the first PATH, up to
+the repository root) and accepted findings from .s3frontignore; flags
+override the configuration.
+
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage or input error.`,
 		Example: `  s3front check ./infra
@@ -37,8 +43,13 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
   s3front check --format sarif -o s3front.sarif --format text ./infra
   s3front check --format markdown -o comment.md --format html -o report.html .
   s3front check -v template.yaml
-  s3front check --var-file prod.tfvars ./infra`,
+  s3front check --var-file prod.tfvars ./infra
+  s3front check --skip-rule oai-legacy --severity warning ./infra
+  s3front check --format json -o baseline.json . && s3front check --baseline baseline.json .`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := set.load(e, cmd, args, &in, &failOn, &only, &outs); err != nil {
+				return err
+			}
 			threshold, ok := report.ParseSeverity(failOn)
 			if !ok {
 				return usageError{fmt.Errorf("--fail-on must be error, warning, note or never, not %q", failOn)}
@@ -59,8 +70,16 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 			if err != nil {
 				return usageError{err}
 			}
+			if err := set.apply(e, rep, time.Now()); err != nil {
+				return err
+			}
+			fails := rep.Fails(threshold)
+			shown := set.display(e, rep)
 			for _, out := range outList {
-				data, err := render(out.format, rep, report.TextOptions{Color: useColor && out.file == "", Verbose: verbose, All: all})
+				if out.file == "" && set.quiet {
+					continue
+				}
+				data, err := render(out.format, shown, report.TextOptions{Color: useColor && out.file == "", Verbose: verbose, All: all})
 				if err != nil {
 					return err
 				}
@@ -74,7 +93,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 					return err
 				}
 			}
-			if rep.Fails(threshold) {
+			if fails {
 				return &exitError{code: exitFindings}
 			}
 			return nil
@@ -87,5 +106,6 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every path's hop-by-hop trace")
 	c.Flags().BoolVar(&all, "all", false, "list paths that work as intended too")
 	c.Flags().StringSliceVar(&only, "rule", nil, "run only these rule `IDs` (comma-separated or repeated)")
+	set.register(c)
 	return c
 }
