@@ -444,11 +444,13 @@ func (p *tfrcParser) value() (any, error) {
 
 // str parses a double-quoted string with HCL's escapes.
 func (p *tfrcParser) str() (string, error) {
+	sl, sc := p.line, p.col
+	unterminated := fmt.Errorf("%d:%d: unterminated string", sl, sc)
 	p.advance(1)
 	var b strings.Builder
 	for {
 		if p.pos >= len(p.src) {
-			return "", p.errorf("unterminated string")
+			return "", unterminated
 		}
 		c := p.src[p.pos]
 		switch c {
@@ -456,10 +458,10 @@ func (p *tfrcParser) str() (string, error) {
 			p.advance(1)
 			return b.String(), nil
 		case '\n':
-			return "", p.errorf("unterminated string")
+			return "", unterminated
 		case '\\':
 			if p.pos+1 >= len(p.src) {
-				return "", p.errorf("unterminated string")
+				return "", unterminated
 			}
 			e := p.src[p.pos+1]
 			switch e {

@@ -289,6 +289,7 @@ func gitSource(u *url.URL, sub string) (Source, error) {
 	q.Del("depth")
 	v := *u
 	v.RawQuery = q.Encode()
+	v.Fragment, v.RawFragment = "", ""
 	switch strings.ToLower(v.Scheme) {
 	case "https", "http", "ssh", "git", "file":
 	default:
@@ -334,6 +335,7 @@ func httpSource(u *url.URL, sub string) (Source, error) {
 	}
 	v := *u
 	v.RawQuery = q.Encode()
+	v.Fragment, v.RawFragment = "", ""
 	s.URL = v.String()
 	return s, nil
 }

@@ -55,7 +55,7 @@ func TestParseSource(t *testing.T) {
 
 func TestParseSourceErrors(t *testing.T) {
 	cases := []struct {
-		raw, want string
+		raw, want   string
 		unsupported bool
 	}{
 		{"s3::https://s3-eu-west-1.amazonaws.com/bucket/vpc.zip", "s3:: sources", true},

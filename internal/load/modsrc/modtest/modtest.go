@@ -75,7 +75,9 @@ func listen() net.Listener {
 func (r *Registry) URL() string { return r.srv.URL }
 
 // Host is the server's host:port.
-func (r *Registry) Host() string { return strings.TrimPrefix(strings.TrimPrefix(r.srv.URL, "https://"), "http://") }
+func (r *Registry) Host() string {
+	return strings.TrimPrefix(strings.TrimPrefix(r.srv.URL, "https://"), "http://")
+}
 
 // Client is an HTTP client that trusts the server (for tls).
 func (r *Registry) Client() *http.Client { return r.srv.Client() }
@@ -144,7 +146,7 @@ func (r *Registry) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	if rest, ok := strings.CutPrefix(p, "/archive/"); ok {
 		mod := strings.TrimSuffix(rest, ".tar.gz")
-		dir := filepath.Join(r.Dir, filepath.FromSlash(path.Clean("/" + mod)))
+		dir := filepath.Join(r.Dir, filepath.FromSlash(path.Clean("/"+mod)))
 		if !isDir(dir) {
 			http.NotFound(w, req)
 			return
