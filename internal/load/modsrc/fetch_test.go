@@ -356,8 +356,8 @@ func TestArchives(t *testing.T) {
 	}
 	for src, want := range map[string]string{
 		srv.URL + "/m.tgz?checksum=sha256:" + strings.Repeat("0", 64): "checksum mismatch",
-		srv.URL + "/plain":   "answers with no X-Terraform-Get location",
-		srv.URL + "/nothing": "404",
+		srv.URL + "/plain":             "answers with no X-Terraform-Get location",
+		srv.URL + "/nothing":           "404",
 		srv.URL + "/m.zip?archive=tgz": "not a gzip file",
 	} {
 		if _, err := c.Fetch(ctx, Request{Source: src}); err == nil || !strings.Contains(err.Error(), want) {
