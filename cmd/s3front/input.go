@@ -17,6 +17,7 @@ type inputFlags struct {
 	vars, varFiles     []string
 	params, paramFiles []string
 	noEnv              bool
+	mods               moduleFlags
 }
 
 func (f *inputFlags) register(c *cobra.Command) {
@@ -26,10 +27,12 @@ func (f *inputFlags) register(c *cobra.Command) {
 	fl.StringArrayVar(&f.params, "parameter", nil, "CloudFormation parameter `Key=Value` (repeatable)")
 	fl.StringArrayVar(&f.paramFiles, "parameter-file", nil, "CloudFormation parameters `file` (CLI JSON format, repeatable)")
 	fl.BoolVar(&f.noEnv, "no-env", false, "ignore TF_VAR_* environment variables")
+	f.mods.register(c)
 }
 
 func (f *inputFlags) options() s3front.LoadOptions {
 	o := s3front.LoadOptions{Vars: f.vars, VarFiles: f.varFiles, Parameters: f.params, ParameterFiles: f.paramFiles}
+	o.Modules = f.mods.modules()
 	if !f.noEnv {
 		o.Env = os.Environ()
 	}

@@ -38,6 +38,11 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// modregistry, gitrepo and expand serve remote modules
+			// (modules_test.go).
+			"modregistry": cmdModRegistry,
+			"gitrepo":     cmdGitRepo,
+			"expand":      cmdExpand,
 			// exits CODE PROG ARGS... runs PROG and requires exit status CODE;
 			// its output is captured like exec's.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {

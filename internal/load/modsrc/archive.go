@@ -29,7 +29,7 @@ import (
 // fetchArchive downloads an archive and extracts it into the cache. An
 // archive URL names fixed content (a release), so a cached copy is used
 // without asking the server again.
-func (c *Client) fetchArchive(ctx context.Context, src Source) (*pkg, error) {
+func (c *Client) fetchArchive(ctx context.Context, src Source, label string) (*pkg, error) {
 	disp := src.display()
 	key := hashKey(disp, "http\x00"+src.URL+"\x00"+src.Archive+"\x00"+src.Checksum)
 	if c.cache.hasPkg(key) {
@@ -45,7 +45,7 @@ func (c *Client) fetchArchive(ctx context.Context, src Source) (*pkg, error) {
 		return nil, err
 	}
 	defer done()
-	c.logf("fetching %s", Redact(src.URL))
+	c.fetching(label, Redact(src.URL))
 	file := filepath.Join(work, "archive")
 	if err := c.download(ctx, src, file); err != nil {
 		return nil, err
@@ -162,7 +162,7 @@ func (c *Client) httpGet(ctx context.Context, u string) (*http.Response, error) 
 // fetchIndirect asks an https URL where the package is (X-Terraform-Get,
 // or a <meta name="terraform-get"> tag), as go-getter does, and fetches
 // that.
-func (c *Client) fetchIndirect(ctx context.Context, src Source, depth int) (*pkg, error) {
+func (c *Client) fetchIndirect(ctx context.Context, src Source, depth int, label string) (*pkg, error) {
 	recName := filepath.Join("http", hashKey("", src.URL)+".json")
 	var loc string
 	var rec httpRecord
@@ -187,7 +187,7 @@ func (c *Client) fetchIndirect(ctx context.Context, src Source, depth int) (*pkg
 	if err != nil || next.Kind == Registry {
 		return nil, fmt.Errorf("%s gave the location %q, which is not a package address", src.display(), Redact(loc))
 	}
-	p, err := c.fetchPackage(ctx, next, depth+1)
+	p, err := c.fetchPackage(ctx, next, depth+1, label)
 	if err != nil {
 		return nil, err
 	}

@@ -233,7 +233,7 @@ func (c *Client) fetch(ctx context.Context, req Request) (*Module, error) {
 		if src.Kind == Registry {
 			return c.fetchRegistry(ctx, src, req.Version)
 		}
-		p, err := c.fetchPackage(ctx, src, 0)
+		p, err := c.fetchPackage(ctx, src, 0, "")
 		if err != nil {
 			return nil, err
 		}
@@ -294,7 +294,10 @@ func joinSubdir(a, b string) string {
 
 // fetchPackage brings a git or HTTP package into the cache. depth counts
 // X-Terraform-Get indirections.
-func (c *Client) fetchPackage(ctx context.Context, src Source, depth int) (*pkg, error) {
+//
+// label names what the package is for in the download line (a registry
+// module and version), "" for the package itself.
+func (c *Client) fetchPackage(ctx context.Context, src Source, depth int, label string) (*pkg, error) {
 	if depth > 10 {
 		return nil, fmt.Errorf("more than 10 X-Terraform-Get redirections, last to %s", Redact(src.String()))
 	}
@@ -303,12 +306,12 @@ func (c *Client) fetchPackage(ctx context.Context, src Source, depth int) (*pkg,
 	v, err := c.once(c.calls, "pkg\x00"+key.String(), func() (any, error) {
 		switch src.Kind {
 		case Git:
-			return c.fetchGit(ctx, key)
+			return c.fetchGit(ctx, key, label)
 		case HTTP:
 			if key.Archive != "" {
-				return c.fetchArchive(ctx, key)
+				return c.fetchArchive(ctx, key, label)
 			}
-			return c.fetchIndirect(ctx, key, depth)
+			return c.fetchIndirect(ctx, key, depth, label)
 		}
 		return nil, fmt.Errorf("%s is not a package address", Redact(src.String()))
 	})
@@ -344,9 +347,9 @@ func errText(err error) string {
 // notCached builds the error for a package the cache lacks.
 func (c *Client) notCached(what string) error {
 	if c.opts.Offline {
-		return fmt.Errorf("%s is %w (%s) and downloads are off (--offline): run once without --offline, or terraform init", what, ErrNotCached, c.opts.CacheDir)
+		return fmt.Errorf("%s is %w and downloads are off (--offline): run once without --offline, or terraform init", what, ErrNotCached)
 	}
-	return fmt.Errorf("%s is %w (%s)", what, ErrNotCached, c.opts.CacheDir)
+	return fmt.Errorf("%s is %w", what, ErrNotCached)
 }
 
 func (c *Client) tempDir() (string, func(), error) {
@@ -364,6 +367,15 @@ func (c *Client) commitTree(key, tree, display string) (string, error) {
 		return "", fmt.Errorf("package %s: %w", display, err)
 	}
 	return c.cache.commit(key, tree)
+}
+
+// fetching writes the download line.
+func (c *Client) fetching(label, what string) {
+	if label == "" {
+		c.logf("fetching %s", what)
+		return
+	}
+	c.logf("fetching %s from %s", label, what)
 }
 
 func (c *Client) now() time.Time { return c.opts.Now().UTC().Truncate(time.Second) }

@@ -183,7 +183,7 @@ func TestCacheAfterServersStop(t *testing.T) {
 		t.Errorf("offline, not cached: %v", err)
 	}
 	_, err = c.Fetch(ctx, Request{Source: "example/other/aws"})
-	if !errors.Is(err, ErrNotCached) || !strings.Contains(err.Error(), cacheDir) {
+	if !errors.Is(err, ErrNotCached) || !strings.Contains(err.Error(), "registry.terraform.io/example/other/aws is not in the module cache") {
 		t.Errorf("offline, never fetched: %v", err)
 	}
 }

@@ -36,7 +36,7 @@ const (
 // checkout of that commit is reused and a moved branch is fetched again;
 // when the server cannot be reached the commit recorded last time is
 // used.
-func (c *Client) fetchGit(ctx context.Context, src Source) (*pkg, error) {
+func (c *Client) fetchGit(ctx context.Context, src Source, label string) (*pkg, error) {
 	disp := src.display()
 	if u, err := url.Parse(src.URL); err == nil && strings.HasPrefix(u.Host, "-") {
 		return nil, fmt.Errorf("invalid git host in %s", disp)
@@ -84,7 +84,7 @@ func (c *Client) fetchGit(ctx context.Context, src Source) (*pkg, error) {
 	}
 	defer done()
 	tree := filepath.Join(work, "pkg")
-	c.logf("fetching %s", disp)
+	c.fetching(label, disp)
 	got, err := c.clone(ctx, src, kind, commit, tree)
 	if err != nil {
 		return nil, err

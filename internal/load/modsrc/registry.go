@@ -49,7 +49,7 @@ func (c *Client) registryPackage(ctx context.Context, src Source, ver, loc strin
 		}
 		return nil, fmt.Errorf("the registry %s gave %s the download location %q: %s", src.Host, display, Redact(loc), why)
 	}
-	p, err := c.fetchPackage(ctx, ls, 0)
+	p, err := c.fetchPackage(ctx, ls, 0, display)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", display, err)
 	}
