@@ -94,7 +94,7 @@ func (c *Client) download(ctx context.Context, src Source, file string) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("downloading %s: %s", Redact(src.URL), netText(ctx.Err()))
 		}
-		return &unreachable{fmt.Errorf("downloading %s: %s", Redact(src.URL), netText(err))}
+		return &unreachable{fmt.Errorf("downloading %s: %s", Redact(src.URL), netText(err)), shortNet(err)}
 	}
 	if n > c.opts.Limits.MaxDownload {
 		return fmt.Errorf("%s is more than the %d bytes a module archive may have", Redact(src.URL), c.opts.Limits.MaxDownload)
@@ -146,13 +146,13 @@ func (c *Client) httpGet(ctx context.Context, u string) (*http.Response, error) 
 		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, ctx.Err()
 		}
-		return nil, &unreachable{fmt.Errorf("%s: %s", Redact(u), netText(err))}
+		return nil, &unreachable{fmt.Errorf("%s: %s", Redact(u), netText(err)), shortNet(err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		resp.Body.Close()
 		se := &statusError{code: resp.StatusCode, url: Redact(u)}
 		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
-			return nil, &unreachable{se}
+			return nil, &unreachable{se, fmt.Sprintf("answered %d %s", se.code, http.StatusText(se.code))}
 		}
 		return nil, se
 	}
@@ -179,7 +179,7 @@ func (c *Client) fetchIndirect(ctx context.Context, src Source, depth int, label
 			if !isUnreachable(err) || !hasRec {
 				return nil, err
 			}
-			c.logf("warning: %s; using the location recorded in the module cache", err)
+			c.logf("warning: %s cannot be reached (%s): using the location recorded in the module cache", src.display(), unreachableReason(err))
 			loc = rec.Location
 		}
 	}

@@ -323,10 +323,22 @@ func (c *Client) fetchPackage(ctx context.Context, src Source, depth int, label 
 
 // unreachable marks errors that mean the server could not be asked (no
 // route, refused, timed out, 5xx), after which the cache may answer.
-type unreachable struct{ err error }
+type unreachable struct {
+	err    error
+	reason string // short: "connection refused", "answered 503 Service Unavailable"
+}
 
 func (e *unreachable) Error() string { return e.err.Error() }
 func (e *unreachable) Unwrap() error { return e.err }
+
+// unreachableReason is the short reason of an unreachable error.
+func unreachableReason(err error) string {
+	var u *unreachable
+	if errors.As(err, &u) && u.reason != "" {
+		return u.reason
+	}
+	return err.Error()
+}
 
 func isUnreachable(err error) bool {
 	var u *unreachable

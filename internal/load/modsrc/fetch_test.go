@@ -115,7 +115,7 @@ func TestRegistryErrors(t *testing.T) {
 	env := writeRC(t, home, r.CLIConfig("registry.terraform.io")+`host "empty.example.com" { services = { "providers.v1" = "/p/" } }`)
 	ctx := context.Background()
 	cases := []struct{ source, version, want string }{
-		{"example/nothing/aws", "", "has no module example/nothing/aws"},
+		{"example/nothing/aws", "", "has no module example/nothing/aws (its registry answered 404)"},
 		{"example/site/aws", "~> 3.0", `no version of registry.terraform.io/example/site/aws matches the constraint "~> 3.0" (the newest is 2.0.0)`},
 		{"example/site/aws", "~> 1.1.0", "s3:: sources need cloud credentials"},
 		{"example/site/aws", "1.0.0", "404"},
@@ -170,7 +170,7 @@ func TestCacheAfterServersStop(t *testing.T) {
 	if m.Path != first.Path || m.Version != "1.1.0" {
 		t.Errorf("from the cache: %s %s, want %s", m.Path, m.Version, first.Path)
 	}
-	if !strings.Contains(log.String(), "using registry.terraform.io/example/site/aws@1.1.0 from the module cache") {
+	if !strings.Contains(log.String(), "registry.terraform.io cannot be reached (connection refused): using registry.terraform.io/example/site/aws@1.1.0 from the module cache") {
 		t.Errorf("log = %q", log.String())
 	}
 

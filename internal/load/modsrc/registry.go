@@ -29,7 +29,7 @@ func (c *Client) fetchRegistry(ctx context.Context, src Source, constraint strin
 	if err != nil {
 		if isUnreachable(err) {
 			if m, cerr := c.registryFromCache(ctx, src, con); cerr == nil {
-				c.logf("warning: %s; using %s from the module cache", err, m.Display)
+				c.logf("warning: %s cannot be reached (%s): using %s from the module cache", src.Host, unreachableReason(err), m.Display)
 				return m, nil
 			}
 		}
@@ -105,7 +105,7 @@ func (c *Client) resolveRegistry(ctx context.Context, src Source, con Constraint
 	if err != nil {
 		var se *statusError
 		if errors.As(err, &se) && se.code == http.StatusNotFound {
-			return "", "", fmt.Errorf("the registry %s has no module %s/%s/%s", src.Host, src.Namespace, src.Name, src.Provider)
+			return "", "", fmt.Errorf("%s has no module %s/%s/%s (its registry answered 404)", src.Host, src.Namespace, src.Name, src.Provider)
 		}
 		return "", "", fmt.Errorf("listing the versions of %s: %w", src.Package(), err)
 	}
@@ -236,12 +236,12 @@ func (c *Client) registryGet(ctx context.Context, host string, u *url.URL, max i
 		if ctx.Err() != nil && ctx.Err() != context.DeadlineExceeded {
 			return nil, nil, ctx.Err()
 		}
-		return nil, nil, &unreachable{fmt.Errorf("%s: %s", Redact(u.String()), netText(err))}
+		return nil, nil, &unreachable{fmt.Errorf("%s: %s", Redact(u.String()), netText(err)), shortNet(err)}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
 	if err != nil {
-		return nil, nil, &unreachable{fmt.Errorf("%s: %s", Redact(u.String()), netText(err))}
+		return nil, nil, &unreachable{fmt.Errorf("%s: %s", Redact(u.String()), netText(err)), shortNet(err)}
 	}
 	if int64(len(body)) > max {
 		return nil, nil, fmt.Errorf("%s: the answer is larger than %d bytes", Redact(u.String()), max)
@@ -249,11 +249,20 @@ func (c *Client) registryGet(ctx context.Context, host string, u *url.URL, max i
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		se := &statusError{code: resp.StatusCode, url: Redact(u.String())}
 		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
-			return nil, nil, &unreachable{se}
+			return nil, nil, &unreachable{se, fmt.Sprintf("answered %d %s", se.code, http.StatusText(se.code))}
 		}
 		return nil, nil, se
 	}
 	return body, resp.Header, nil
+}
+
+// shortNet is the last part of a transport error: "connection refused".
+func shortNet(err error) string {
+	s := netText(err)
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		return s[i+2:]
+	}
+	return s
 }
 
 // netText is a transport error without Go's "Get \"url\": " prefix.
