@@ -115,10 +115,10 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestSeveralTemplates checks that templates loaded together keep apart:
-// the same template twice gives two distributions with their own paths,
-// named after their files, and CDK nested templates are loaded once,
-// through their parent.
+// TestSeveralTemplates checks that templates in one folder are separate
+// roots, each checked on its own (the same template twice gives the same
+// result twice, without collisions), and that CDK nested templates are
+// loaded once, through their parent.
 func TestSeveralTemplates(t *testing.T) {
 	dir := t.TempDir()
 	tmpl, err := os.ReadFile("testdata/scenarios/15-cfn-oac-correct/template.json")
@@ -130,34 +130,52 @@ func TestSeveralTemplates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rep := checkPath(t, dir)
-	seen := map[string]string{}
-	for _, p := range rep.Paths {
-		if p.Scenario == "viewer-get-new" {
-			seen[p.Distribution] = p.Outcome
+	reps := runPaths(t, dir)
+	if len(reps) != 2 {
+		t.Fatalf("want two roots, got %d", len(reps))
+	}
+	for _, rr := range reps {
+		seen := map[string]string{}
+		for _, p := range rr.Report.Paths {
+			if p.Scenario == "viewer-get-new" {
+				seen[p.Distribution] = p.Outcome
+			}
+			if p.Root != rr.Root.Path {
+				t.Errorf("path of %s has root %q", rr.Root.Path, p.Root)
+			}
 		}
-	}
-	blue, green := filepath.ToSlash(filepath.Join(dir, "blue"))+"/DocsDistribution", filepath.ToSlash(filepath.Join(dir, "green"))+"/DocsDistribution"
-	if len(seen) != 2 || seen[blue] != "allow" || seen[green] != "allow" {
-		t.Errorf("want two working distributions %s and %s, got %v", blue, green, seen)
-	}
-	inputs, err := s3front.Detect(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(inputs) != 2 {
-		t.Errorf("Detect: %v", inputs)
+		if len(seen) != 1 || seen["DocsDistribution"] != "allow" {
+			t.Errorf("%s: want one working DocsDistribution, got %v", rr.Root.Path, seen)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "Child.nested.template.json"), tmpl, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if inputs, _ := s3front.Detect(dir); len(inputs) != 2 {
-		t.Errorf("a CDK nested template must not be loaded on its own: %v", inputs)
+	if d, _ := s3front.Discover(context.Background(), []string{dir}, s3front.LoadOptions{}); len(d.Roots) != 2 {
+		t.Errorf("a CDK nested template must not be checked on its own: %v", d.Roots)
 	}
 }
 
+// runPaths checks paths root by root.
+func runPaths(t testing.TB, paths ...string) []s3front.RootResult {
+	t.Helper()
+	var out []s3front.RootResult
+	err := s3front.Run(context.Background(), paths, s3front.RunOptions{Check: s3front.CheckOptions{Now: fixedNow}}, func(r s3front.RootResult) error {
+		if r.Err != nil {
+			t.Errorf("%s: %v", r.Root.Path, r.Err)
+		}
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // TestMixedFolder checks that `s3front check .` on a folder holding both
-// Terraform and a CloudFormation template (whatever its name) checks both.
+// Terraform and a CloudFormation template (whatever its name) checks both,
+// each as its own root.
 func TestMixedFolder(t *testing.T) {
 	dir := t.TempDir()
 	copyFile := func(from, to string) {
@@ -172,25 +190,26 @@ func TestMixedFolder(t *testing.T) {
 	copyFile("testdata/scenarios/01-oai-kms-latent-outage/main.tf", "main.tf")
 	copyFile("testdata/scenarios/14-cfn-oai-kms/template.yaml", "marketing-site.yml")
 	copyFile("go.mod", "not-infrastructure.json") // ignored: neither a plan, a template nor a snapshot
-	inputs, err := s3front.Detect(dir)
+	d, err := s3front.Discover(context.Background(), []string{dir}, s3front.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	kinds := map[s3front.Kind]int{}
-	for _, in := range inputs {
-		kinds[in.Kind]++
+	for _, r := range d.Roots {
+		kinds[r.Kind]++
 	}
-	if kinds[s3front.KindTerraform] != 1 || kinds[s3front.KindCloudFormation] != 1 || len(inputs) != 2 {
-		t.Fatalf("Detect = %v", inputs)
+	if kinds[s3front.KindTerraform] != 1 || kinds[s3front.KindCloudFormation] != 1 || len(d.Roots) != 2 {
+		t.Fatalf("Discover = %v", d.Roots)
 	}
-	rep := checkPath(t, dir)
-	found := map[string]bool{}
-	for _, f := range rep.Findings {
-		if f.Rule == "oai-sse-kms" {
-			found[f.Resource] = true
+	found := map[string]string{}
+	for _, rr := range runPaths(t, dir) {
+		for _, f := range rr.Report.Findings {
+			if f.Rule == "oai-sse-kms" {
+				found[f.Resource] = f.Root
+			}
 		}
 	}
-	if !found["aws_cloudfront_distribution.webapp"] || !found["SiteDistribution"] {
-		t.Errorf("want the OAI + SSE-KMS outage in both the Terraform and the template, got %v", found)
+	if found["aws_cloudfront_distribution.webapp"] == "" || found["SiteDistribution"] == "" || found["SiteDistribution"] == found["aws_cloudfront_distribution.webapp"] {
+		t.Errorf("want the OAI + SSE-KMS outage in both the Terraform and the template, each in its root, got %v", found)
 	}
 }

@@ -8,9 +8,19 @@
 // policies, and reports what breaks, now or at the next upload, with the
 // exact fix.
 //
+// A repository is checked root by root: every Terraform root module,
+// template, plan or snapshot under the paths given is loaded and simulated
+// on its own, exactly as if it were checked alone ([Run]):
+//
+//	err := s3front.Run(ctx, []string{"."}, s3front.RunOptions{}, func(r s3front.RootResult) error {
+//		for _, f := range r.Report.Findings { fmt.Println(f.Root, f.Rule, f.Resource, f.Message) }
+//		return nil
+//	})
+//
+// One root at a time:
+//
 //	cfg, err := s3front.Load(ctx, []string{"./infra"}, s3front.LoadOptions{})
 //	rep, err := s3front.Check(ctx, cfg, s3front.CheckOptions{})
-//	for _, f := range rep.Findings { fmt.Println(f.Rule, f.Resource, f.Message) }
 //
 // # Packages
 //
@@ -28,10 +38,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"runtime"
 	"strings"
 
 	"github.com/s3front/s3front/internal/check"
+	"github.com/s3front/s3front/internal/discover"
 	"github.com/s3front/s3front/internal/load/cfn"
 	"github.com/s3front/s3front/internal/load/terraform"
 	"github.com/s3front/s3front/internal/repo"
@@ -40,10 +51,10 @@ import (
 	"github.com/s3front/s3front/source"
 )
 
-// LoadOptions are the inputs of the loaders.
+// LoadOptions are the inputs of discovery and of the loaders.
 type LoadOptions struct {
 	// Terraform: --var name=value, --var-file paths, the environment for
-	// TF_VAR_* (nil: none).
+	// TF_VAR_* (nil: none). They apply to every Terraform root.
 	Vars     []string
 	VarFiles []string
 	Env      []string
@@ -54,12 +65,16 @@ type LoadOptions struct {
 	// that .terraform/modules does not hold; nil: they are not read, and
 	// the check says so (summary.incomplete).
 	Modules ModuleFetcher
-	// RepoRoot bounds what a Terraform root module may read (local
-	// modules, file(), templatefile()); "" means the enclosing git work
-	// tree, else the root of the file system the root module is on.
+	// RepoRoot bounds what is read (--repo-root): local modules, file(),
+	// templatefile(), nested templates. "" means the enclosing git work
+	// tree of each path, else the root of the file system it is on.
 	RepoRoot string
-
-	refPrefix string // set by Load when several templates are loaded together
+	// Exclude are gitignore-style patterns of files and directories not
+	// to search (--exclude), relative to the working directory.
+	Exclude []string
+	// Roots are directories to check as Terraform root modules even when
+	// another configuration calls them as a module (--root).
+	Roots []string
 }
 
 // ModuleFetcher fetches remote Terraform modules (registry, git, https
@@ -74,304 +89,129 @@ type ModuleRequest = terraform.ModuleRequest
 type FetchedModule = terraform.FetchedModule
 
 // ErrNoInput is returned when a path holds nothing s3front can read.
-var ErrNoInput = errors.New("no Terraform configuration, CloudFormation template, plan or snapshot found")
+var ErrNoInput = discover.ErrNoInput
 
-// Kind is what an input file or directory is.
-type Kind string
+// ErrSeveralRoots is returned by [Load] when the paths hold more than one
+// root: check them with [Run], or load each with [LoadRoot].
+var ErrSeveralRoots = errors.New("several roots to check")
 
-// Input kinds.
+// Kind is what a root is.
+type Kind = discover.Kind
+
+// Root kinds.
 const (
-	KindTerraform      Kind = "terraform"
-	KindPlan           Kind = "terraform-plan"
-	KindCloudFormation Kind = "cloudformation"
-	KindSnapshot       Kind = "snapshot"
+	KindTerraform      = discover.Terraform
+	KindPlan           = discover.Plan
+	KindCloudFormation = discover.CloudFormation
+	KindSnapshot       = discover.Snapshot
 )
 
-// Input is one thing to load.
-type Input struct {
-	Kind Kind
-	// Path is a directory (Terraform) or a file.
-	Path string
+// Root is one thing checked on its own: a Terraform root module, a
+// CloudFormation template (with its nested stacks), plan or state JSON,
+// or a snapshot.
+type Root = discover.Root
+
+// Discovery is what [Discover] found.
+type Discovery = discover.Result
+
+// Discover lists the roots under paths (the working directory when
+// empty): a path may be a file, a root module or any directory of a
+// repository, searched recursively. Files that could not be read while
+// searching are skipped and named in Discovery.Warnings.
+func Discover(ctx context.Context, paths []string, opts LoadOptions) (*Discovery, error) {
+	return discover.Find(ctx, paths, discover.Options{Exclude: opts.Exclude, Roots: opts.Roots, RepoRoot: opts.RepoRoot})
 }
 
-// Detect lists the inputs under path: a directory holding .tf, .tf.json or
-// .tofu files is a Terraform root module; each file is classified by its
-// content (a snapshot, `terraform show -json` output, or a CloudFormation
-// template), whatever its name. A directory is searched one level deep,
-// plus cdk.out for CDK apps.
-func Detect(path string) ([]Input, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !st.IsDir() {
-		k, err := detectFile(path)
-		if err != nil {
-			return nil, err
-		}
-		if k == "" {
-			if isTerraformFile(path) {
-				return []Input{{Kind: KindTerraform, Path: filepath.Dir(path)}}, nil
-			}
-			return nil, fmt.Errorf("%s: %w", path, ErrNoInput)
-		}
-		return []Input{{Kind: k, Path: path}}, nil
-	}
-	var out []Input
-	entries, err := os.ReadDir(path)
-	if err != nil {
-		return nil, err
-	}
-	tf := false
-	for _, e := range entries {
-		if !e.IsDir() && isTerraformFile(e.Name()) {
-			tf = true
-		}
-	}
-	if tf {
-		out = append(out, Input{Kind: KindTerraform, Path: path})
-	}
-	files := regularFiles(path, entries)
-	if cdk := filepath.Join(path, "cdk.out"); isDir(cdk) {
-		if es, err := os.ReadDir(cdk); err == nil {
-			files = append(files, regularFiles(cdk, es)...)
-		}
-	}
-	for _, f := range files {
-		if strings.HasSuffix(f, ".nested.template.json") {
-			continue // a CDK nested stack: loaded through its parent
-		}
-		k, err := detectFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if k != "" {
-			out = append(out, Input{Kind: k, Path: f})
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: %w", path, ErrNoInput)
-	}
-	return out, nil
-}
-
-func regularFiles(dir string, entries []fs.DirEntry) []string {
-	var out []string
-	for _, e := range entries {
-		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		switch strings.ToLower(filepath.Ext(e.Name())) {
-		case ".json", ".yaml", ".yml", ".template":
-			out = append(out, filepath.Join(dir, e.Name()))
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func isDir(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.IsDir()
-}
-
-func isTerraformFile(name string) bool {
-	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json") || strings.HasSuffix(name, ".tofu")
-}
-
-// detectFile classifies a file by content; "" means none of ours.
-func detectFile(path string) (Kind, error) {
-	if isTerraformFile(path) {
-		return "", nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	switch {
-	case model.IsSnapshot(data):
-		return KindSnapshot, nil
-	case terraform.IsPlan(data):
-		return KindPlan, nil
-	case cfn.IsTemplate(data):
-		return KindCloudFormation, nil
-	}
-	return "", nil
-}
-
-// Load reads every input under paths into one model. Paths in positions
-// are relative to the working directory, as the user wrote them.
+// Load reads the one root under paths into a model. Positions are
+// relative to the working directory. When the paths hold several roots it
+// returns an error wrapping [ErrSeveralRoots] that names them.
 func Load(ctx context.Context, paths []string, opts LoadOptions) (*model.Config, error) {
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
-	cfg := &model.Config{}
-	var inputs []Input
-	for _, p := range paths {
-		in, err := Detect(p)
-		if err != nil {
-			return nil, err
-		}
-		inputs = append(inputs, in...)
-	}
-	templates := 0
-	for _, in := range inputs {
-		if in.Kind == KindCloudFormation {
-			templates++
-		}
-	}
-	for _, in := range inputs {
-		o := opts
-		if in.Kind == KindCloudFormation && templates > 1 {
-			// Several stacks at once: their logical IDs and identities
-			// must not collide, so each is named after its template.
-			o.refPrefix = stackPrefix(in.Path)
-		}
-		c, err := LoadInput(ctx, in, o)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Merge(c)
-	}
-	cfg.Sort()
-	return cfg, nil
-}
-
-// stackPrefix names a template's resources when several stacks are loaded
-// together: "cdk.out/SiteStack.template.json" gives "cdk.out/SiteStack/".
-func stackPrefix(path string) string {
-	p := filepath.ToSlash(filepath.Clean(path))
-	p = strings.TrimPrefix(p, "./")
-	for _, ext := range []string{".template.json", ".template.yaml", ".template.yml", ".json", ".yaml", ".yml", ".template"} {
-		if strings.HasSuffix(p, ext) {
-			p = strings.TrimSuffix(p, ext)
-			break
-		}
-	}
-	return p + "/"
-}
-
-// LoadInput loads one detected input.
-func LoadInput(ctx context.Context, in Input, opts LoadOptions) (*model.Config, error) {
-	var (
-		cfg *model.Config
-		err error
-		dir string
-	)
-	switch in.Kind {
-	case KindTerraform:
-		return loadTerraform(ctx, in.Path, opts)
-	case KindPlan:
-		data, rerr := os.ReadFile(in.Path)
-		if rerr != nil {
-			return nil, rerr
-		}
-		dir = filepath.Dir(in.Path)
-		cfg, err = terraform.LoadPlan(ctx, filepath.Base(in.Path), data, terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env})
-	case KindCloudFormation:
-		dir = filepath.Dir(in.Path)
-		cfg, err = cfn.Load(ctx, os.DirFS(dir), filepath.Base(in.Path), cfn.Options{Parameters: opts.Parameters, ParameterFiles: opts.ParameterFiles, RefPrefix: opts.refPrefix})
-	case KindSnapshot:
-		data, rerr := os.ReadFile(in.Path)
-		if rerr != nil {
-			return nil, rerr
-		}
-		dir = filepath.Dir(in.Path)
-		cfg, err = model.ReadSnapshot(filepath.Base(in.Path), data)
-	default:
-		return nil, fmt.Errorf("unknown input kind %q", in.Kind)
-	}
+	d, err := Discover(ctx, paths, opts)
 	if err != nil {
-		prefixErrorFiles(err, dir)
 		return nil, err
 	}
-	if dir != "." && dir != "" {
+	if len(d.Roots) != 1 {
+		var names []string
+		for _, r := range d.Roots {
+			names = append(names, r.Path)
+		}
+		return nil, fmt.Errorf("%w: %s; name one of them", ErrSeveralRoots, strings.Join(names, ", "))
+	}
+	return LoadRoot(ctx, d.Roots[0], opts)
+}
+
+// Limits of the files a root is read from.
+const (
+	maxPlan     = discover.MaxPlan
+	maxTemplate = discover.MaxTemplate
+)
+
+// LoadRoot loads one root into its own model. Positions are relative to
+// the working directory.
+func LoadRoot(ctx context.Context, root Root, opts LoadOptions) (*model.Config, error) {
+	r, err := repo.Open(root.Repo)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	disp := displayer(r.Dir())
+	if root.Kind == KindTerraform {
+		return terraform.LoadDir(ctx, r, root.Name, terraform.Options{
+			Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env,
+			Modules: opts.Modules,
+			Display: disp,
+		})
+	}
+	dir, base := path.Split(root.Name)
+	dir = path.Clean(dir)
+	var cfg *model.Config
+	switch root.Kind {
+	case KindPlan:
+		data, rerr := repo.ReadFile(r, root.Name, maxPlan, "plan or state JSON")
+		if rerr != nil {
+			return nil, readError(root, rerr)
+		}
+		cfg, err = terraform.LoadPlan(ctx, base, data, terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env})
+	case KindCloudFormation:
+		sub, serr := fs.Sub(r, dir)
+		if serr != nil {
+			return nil, serr
+		}
+		cfg, err = cfn.Load(ctx, sub, base, cfn.Options{Parameters: opts.Parameters, ParameterFiles: opts.ParameterFiles})
+	case KindSnapshot:
+		data, rerr := repo.ReadFile(r, root.Name, maxPlan, "a snapshot")
+		if rerr != nil {
+			return nil, readError(root, rerr)
+		}
+		cfg, err = model.ReadSnapshot(base, data)
+	default:
+		return nil, fmt.Errorf("unknown input kind %q", root.Kind)
+	}
+	shown := disp(dir)
+	if err != nil {
+		prefixErrorFiles(err, shown)
+		return nil, err
+	}
+	if shown != "." && shown != "" {
 		model.RewriteFiles(cfg, func(f string) string {
 			if filepath.IsAbs(f) || strings.HasPrefix(f, "arn:") {
 				return f
 			}
-			return filepath.ToSlash(filepath.Join(dir, f))
+			return path.Join(shown, f)
 		})
 	}
 	return cfg, nil
 }
 
-// loadTerraform loads the root module in dir through its repository: the
-// loader reads the whole repository (bounded, see package repo), so that
-// ../../modules/site resolves as Terraform resolves it, and names files
-// relative to the working directory.
-func loadTerraform(ctx context.Context, dir string, opts LoadOptions) (*model.Config, error) {
-	top := opts.RepoRoot
-	if top == "" {
-		var err error
-		if top, err = repo.Find(dir); err != nil {
-			return nil, err
-		}
-	}
-	r, err := repo.Open(top)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := filepath.Rel(r.Dir(), abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return nil, fmt.Errorf("%s is outside the repository %s (--repo-root)", dir, r.Dir())
-	}
-	return terraform.LoadDir(ctx, r, filepath.ToSlash(rel), terraform.Options{
-		Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env,
-		Modules: opts.Modules,
-		Display: displayer(r.Dir()),
-	})
+func readError(root Root, err error) error {
+	return &source.Error{Pos: source.Pos{File: root.Path}, Msg: "cannot read " + root.Path + ": " + repo.Reason(err)}
 }
 
-// displayer names a file of the repository at top (a slash path inside
-// it) relative to the working directory, as the user would type it.
+// displayer names a file of the repository at top as the user would
+// type it (see repo.Namer).
 func displayer(top string) func(string) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return func(name string) string { return filepath.ToSlash(filepath.Join(top, name)) }
-	}
-	if rel, err := filepath.Rel(top, wd); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		// The working directory is inside the repository.
-		in := filepath.ToSlash(rel)
-		return func(name string) string { return relSlash(in, name) }
-	}
-	prefix, err := filepath.Rel(wd, top)
-	if err != nil {
-		prefix = top
-	}
-	prefix = filepath.ToSlash(prefix)
-	return func(name string) string { return path.Join(prefix, name) }
-}
-
-// relSlash is the slash path of name (inside a tree) relative to dir (in
-// the same tree).
-func relSlash(dir, name string) string {
-	if dir == "." {
-		return name
-	}
-	if name == dir {
-		return "."
-	}
-	if strings.HasPrefix(name, dir+"/") {
-		return name[len(dir)+1:]
-	}
-	ds := strings.Split(dir, "/")
-	ns := strings.Split(name, "/")
-	i := 0
-	for i < len(ds) && i < len(ns) && ds[i] == ns[i] {
-		i++
-	}
-	parts := make([]string, 0, len(ds)-i+len(ns)-i)
-	for range ds[i:] {
-		parts = append(parts, "..")
-	}
-	parts = append(parts, ns[i:]...)
-	return strings.Join(parts, "/")
+	wd, _ := os.Getwd()
+	return repo.Namer(top, wd)
 }
 
 // prefixErrorFiles makes positions in loader errors relative to the
@@ -381,8 +221,8 @@ func prefixErrorFiles(err error, dir string) {
 		return
 	}
 	fix := func(p *source.Pos) {
-		if p.File != "" && !filepath.IsAbs(p.File) && !strings.HasPrefix(p.File, dir+"/") {
-			p.File = filepath.ToSlash(filepath.Join(dir, p.File))
+		if p.File != "" && !filepath.IsAbs(p.File) && !strings.HasPrefix(p.File, dir+"/") && !strings.HasPrefix(p.File, "--") {
+			p.File = path.Join(dir, p.File)
 		}
 	}
 	var walk func(e error)
@@ -412,4 +252,137 @@ type CheckOptions = check.Options
 // report is sorted and deterministic.
 func Check(ctx context.Context, cfg *model.Config, opts CheckOptions) (*report.Report, error) {
 	return check.Run(ctx, cfg, opts)
+}
+
+// ValidateRules checks rule IDs for [CheckOptions].Rules: an unknown ID
+// is an error naming it.
+func ValidateRules(ids []string) error { return check.ValidateRules(ids) }
+
+// RunOptions configure [Run].
+type RunOptions struct {
+	Load  LoadOptions
+	Check CheckOptions
+	// Parallel is how many roots are loaded and checked at once; 0 means
+	// one per CPU.
+	Parallel int
+	// Discovery, when set, is used instead of discovering the paths
+	// again.
+	Discovery *Discovery
+}
+
+// RootResult is the outcome of one root.
+type RootResult struct {
+	Root Root
+	// Report has the root's findings and paths, each with Root set, and
+	// its incomplete entries. When the root failed to load, it is empty
+	// but for one incomplete entry, and Err says why.
+	Report *report.Report
+	Err    error
+}
+
+// Run checks every root under paths, each on its own: loaded into its own
+// model and simulated exactly as if it were checked alone, so results do
+// not depend on the order or grouping of the paths. Roots are processed
+// concurrently and emit is called once per root, from one goroutine, in
+// the order of [Discovery.Roots] (sorted by path); at most a few roots
+// are held in memory at a time. Run stops at the first error emit
+// returns. A root that fails to load is reported to emit (RootResult.Err),
+// not returned: the others are still checked.
+func Run(ctx context.Context, paths []string, opts RunOptions, emit func(RootResult) error) error {
+	d := opts.Discovery
+	if d == nil {
+		var err error
+		if d, err = Discover(ctx, paths, opts.Load); err != nil {
+			return err
+		}
+	}
+	workers := opts.Parallel
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > len(d.Roots) {
+		workers = len(d.Roots)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// results[i] receives root i's result. window bounds the roots
+	// started and not yet emitted, so memory stays bounded however slow
+	// one root is.
+	results := make([]chan RootResult, len(d.Roots))
+	for i := range results {
+		results[i] = make(chan RootResult, 1)
+	}
+	window := make(chan struct{}, 2*workers)
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range d.Roots {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for w := 0; w < workers; w++ {
+		go func() {
+			for i := range next {
+				results[i] <- checkRoot(ctx, d.Roots[i], opts)
+			}
+		}()
+	}
+	for i := range d.Roots {
+		var res RootResult
+		select {
+		case res = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		<-window
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := emit(res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkRoot loads and checks one root.
+func checkRoot(ctx context.Context, root Root, opts RunOptions) RootResult {
+	res := RootResult{Root: root}
+	cfg, err := LoadRoot(ctx, root, opts.Load)
+	if err == nil {
+		res.Report, err = Check(ctx, cfg, opts.Check)
+	}
+	if err != nil {
+		res.Err = err
+		why, _, _ := strings.Cut(err.Error(), "\n")
+		loc := report.Location{File: root.Path}
+		var se *source.Error
+		if errors.As(err, &se) && se.Pos.File != "" {
+			loc = report.Location{File: se.Pos.File, Line: se.Pos.Line, Col: se.Pos.Col}
+		}
+		res.Report = &report.Report{Findings: []report.Finding{}, Paths: []report.Path{}}
+		res.Report.Summary.Incomplete = []report.Incomplete{{Root: root.Path, Kind: report.IncompleteRoot, What: root.Path, Why: why, Location: loc}}
+		res.Report.Sort()
+		return res
+	}
+	rep := res.Report
+	for i := range rep.Findings {
+		rep.Findings[i].Root = root.Path
+	}
+	for i := range rep.Paths {
+		rep.Paths[i].Root = root.Path
+	}
+	for i := range rep.Summary.Incomplete {
+		rep.Summary.Incomplete[i].Root = root.Path
+	}
+	return res
 }

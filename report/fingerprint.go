@@ -59,10 +59,22 @@ func compactStrings(s []string) []string {
 // read from its JSON) already had, by fingerprint, and re-sorts r. It
 // returns how many were removed.
 func Baseline(r *Report, prev *Report) int {
+	return r.DropKnown(BaselineKeys(prev))
+}
+
+// BaselineKeys are the fingerprints of an earlier report, for
+// [Report.DropKnown].
+func BaselineKeys(prev *Report) map[string]bool {
 	old := map[string]bool{}
 	for _, fp := range prev.Fingerprints() {
 		old[fp] = true
 	}
+	return old
+}
+
+// DropKnown removes from r the findings whose fingerprint is in old (see
+// [Baseline]) and re-sorts r; it returns how many were removed.
+func (r *Report) DropKnown(old map[string]bool) int {
 	fps := r.Fingerprints()
 	keep := r.Findings[:0]
 	removed := 0

@@ -219,11 +219,44 @@ type Summary struct {
 type Incomplete struct {
 	// Root is the root it belongs to ("" for the whole run).
 	Root string `json:"root,omitempty"`
+	// Kind is what was not evaluated: IncompleteModule (a module call and
+	// everything in it), IncompleteResource, or IncompleteRoot (a root
+	// that failed to load).
+	Kind string `json:"kind"`
 	// What names it (a module call, a root, a resource) and Why says why.
 	What     string   `json:"what"`
 	Why      string   `json:"why"`
 	Location Location `json:"location"`
 }
+
+// Kinds of [Incomplete] entries.
+const (
+	IncompleteModule   = "module"
+	IncompleteResource = "resource"
+	IncompleteRoot     = "root"
+)
+
+// Add adds the counts and the incomplete entries of o to s (the summary
+// of a run of several roots).
+func (s *Summary) Add(o Summary) {
+	s.Errors += o.Errors
+	s.Warnings += o.Warnings
+	s.Notes += o.Notes
+	s.Suppressed += o.Suppressed
+	s.Allowed += o.Allowed
+	s.Denied += o.Denied
+	s.Unknown += o.Unknown
+	s.Broken += o.Broken
+	s.Intended += o.Intended
+	s.Incomplete = append(s.Incomplete, o.Incomplete...)
+	if s.Incomplete == nil {
+		s.Incomplete = []Incomplete{}
+	}
+}
+
+// IsComplete reports whether everything was evaluated and every path's
+// outcome is known: what --fail-on unknown requires.
+func (s Summary) IsComplete() bool { return len(s.Incomplete) == 0 && s.Unknown == 0 }
 
 // Report is the result of a check.
 type Report struct {

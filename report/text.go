@@ -50,8 +50,16 @@ func Healthy(p Path) bool { return p.Intended && p.Outcome != "unknown" }
 // by distribution with the broken ones first and their one-line cause,
 // then the findings with their fixes, then a summary.
 func WriteText(w io.Writer, r *Report, o TextOptions) error {
-	pt := painter{o.Color}
 	var b strings.Builder
+	writeBody(&b, r, o)
+	writeSummary(&b, r.Summary, o)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeBody writes the paths and the findings of a report.
+func writeBody(b *strings.Builder, r *Report, o TextOptions) {
+	pt := painter{o.Color}
 	causes := map[string]*Finding{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -83,17 +91,17 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 				healthy++
 			}
 		}
-		fmt.Fprintf(&b, "%s  %s\n", pt.bold(d), pt.dim(fmt.Sprintf("%d paths: %d broken, %d unknown, %d as intended", len(paths), len(paths)-healthy-unknown, unknown, healthy)))
+		fmt.Fprintf(b, "%s  %s\n", pt.bold(d), pt.dim(fmt.Sprintf("%d paths: %d broken, %d unknown, %d as intended", len(paths), len(paths)-healthy-unknown, unknown, healthy)))
 		hidden := 0
 		for _, p := range paths {
 			if Healthy(p) && !o.All && !o.Verbose {
 				hidden++
 				continue
 			}
-			writePath(&b, pt, p, causes, o.Verbose)
+			writePath(b, pt, p, causes, o.Verbose)
 		}
 		if hidden > 0 {
-			fmt.Fprintf(&b, "  %s\n", pt.dim(fmt.Sprintf("(%d more as intended; -v or --all shows them)", hidden)))
+			fmt.Fprintf(b, "  %s\n", pt.dim(fmt.Sprintf("(%d more as intended; -v or --all shows them)", hidden)))
 		}
 		b.WriteString("\n")
 	}
@@ -116,34 +124,36 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		default:
 			sev = pt.dim(sev)
 		}
-		fmt.Fprintf(&b, "%s %s %s\n", sev, pt.bold(f.Rule), pt.dim(f.Location.String()))
-		fmt.Fprintf(&b, "  %s: %s\n", f.Resource, f.Message)
+		fmt.Fprintf(b, "%s %s %s\n", sev, pt.bold(f.Rule), pt.dim(f.Location.String()))
+		fmt.Fprintf(b, "  %s: %s\n", f.Resource, f.Message)
 		if len(f.Related) > 0 {
 			var rel []string
 			for _, x := range f.Related {
 				rel = append(rel, x.Resource)
 			}
-			fmt.Fprintf(&b, "  %s %s\n", pt.dim("related:"), strings.Join(rel, ", "))
+			fmt.Fprintf(b, "  %s %s\n", pt.dim("related:"), strings.Join(rel, ", "))
 		}
 		if f.Fix != "" {
 			lines := strings.Split(f.Fix, "\n")
-			fmt.Fprintf(&b, "  %s %s\n", pt.green("fix:"), lines[0])
+			fmt.Fprintf(b, "  %s %s\n", pt.green("fix:"), lines[0])
 			for _, l := range lines[1:] {
-				fmt.Fprintf(&b, "       %s\n", l)
+				fmt.Fprintf(b, "       %s\n", l)
 			}
 		}
 		b.WriteString("\n")
 	}
-	s := r.Summary
+}
+
+// writeSummary writes the closing counts and what was not evaluated.
+func writeSummary(b *strings.Builder, s Summary, o TextOptions) {
 	parts := []string{
 		count(s.Errors, "error"), count(s.Warnings, "warning"), count(s.Notes, "note"),
 	}
 	if s.Suppressed > 0 {
 		parts = append(parts, fmt.Sprintf("%d suppressed", s.Suppressed))
 	}
-	fmt.Fprintf(&b, "%s · paths: %d broken, %d unknown, %d as intended\n", strings.Join(parts, ", "), s.Broken, s.Unknown, s.Intended)
-	_, err := io.WriteString(w, b.String())
-	return err
+	fmt.Fprintf(b, "%s · paths: %d broken, %d unknown, %d as intended\n", strings.Join(parts, ", "), s.Broken, s.Unknown, s.Intended)
+	writeIncomplete(b, painter{o.Color}, s.Incomplete)
 }
 
 func count(n int, what string) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -9,6 +10,30 @@ import (
 	"github.com/s3front/s3front"
 	"github.com/s3front/s3front/report"
 )
+
+// parseFailOn reads --fail-on: a severity (or never), unknown, or a
+// severity and unknown separated by a comma. unknown alone fails on
+// errors too.
+func parseFailOn(s string) (report.Severity, bool, error) {
+	threshold, unknown, sevGiven := report.Error, false, false
+	bad := usageError{fmt.Errorf("--fail-on must be error, warning, note, never or unknown (or a severity and unknown: warning,unknown), not %q", s)}
+	for _, p := range strings.Split(s, ",") {
+		p = strings.ToLower(strings.TrimSpace(p))
+		if p == "unknown" {
+			if unknown {
+				return "", false, bad
+			}
+			unknown = true
+			continue
+		}
+		sev, ok := report.ParseSeverity(p)
+		if !ok || sevGiven {
+			return "", false, bad
+		}
+		threshold, sevGiven = sev, true
+	}
+	return threshold, unknown, nil
+}
 
 func newCheckCmd(e *env) *cobra.Command {
 	var (
@@ -30,15 +55,28 @@ distribution serves (viewer GETs of existing and newly uploaded objects,
 uploads and deletes, anonymous requests straight to the bucket), and reports
 what breaks, now or at the next upload, with the fix.
 
-Inputs are detected by content; a directory may hold several kinds.
+A path may be a file, a root module or any directory of a repository: it is
+searched recursively for Terraform root modules (directories of .tf files no
+other configuration calls as a local module), CloudFormation templates, CDK
+output, plan or state JSON and snapshots, detected by content. Each root is
+loaded and simulated on its own, as if checked alone, and the output names it
+(root). Local modules resolve relative to the calling module, bounded by the
+repository (the enclosing git work tree; --repo-root moves the bound).
+
+What could not be evaluated (a module not read, a root that failed to load)
+is listed as incomplete; --fail-on unknown makes that, or any path left
+unknown, exit 1.
 
 Settings come from .s3front.yaml (found upward from the first PATH, up to
 the repository root) and accepted findings from .s3frontignore; flags
 override the configuration.
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-2 usage or input error.`,
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (or
+an incomplete run under --fail-on unknown), 2 usage or input error (also when
+a root failed to load: the other roots are still checked and printed).`,
 		Example: `  s3front check ./infra
+  s3front check .                                  # every root of the repository
+  s3front check --fail-on unknown envs/prod
   s3front check --format json --fail-on warning ./infra
   s3front check --format sarif -o s3front.sarif --format text ./infra
   s3front check --format markdown -o comment.md --format html -o report.html .
@@ -50,9 +88,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 			if err := set.load(e, cmd, args, &in, &failOn, &only, &outs); err != nil {
 				return err
 			}
-			threshold, ok := report.ParseSeverity(failOn)
-			if !ok {
-				return usageError{fmt.Errorf("--fail-on must be error, warning, note or never, not %q", failOn)}
+			threshold, failUnknown, err := parseFailOn(failOn)
+			if err != nil {
+				return err
 			}
 			outList, err := outs.resolved()
 			if err != nil {
@@ -62,38 +100,73 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 			if err != nil {
 				return err
 			}
-			cfg, err := in.load(cmd.Context(), args)
-			if err != nil {
-				return err
-			}
-			rep, err := s3front.Check(cmd.Context(), cfg, s3front.CheckOptions{Rules: only})
-			if err != nil {
+			if err := s3front.ValidateRules(only); err != nil {
 				return usageError{err}
 			}
-			if err := set.apply(e, rep, time.Now()); err != nil {
+			ctx := cmd.Context()
+			run, err := set.start()
+			if err != nil {
 				return err
 			}
-			fails := rep.Fails(threshold)
-			shown := set.display(e, rep)
+			d, err := in.discover(ctx, e, args)
+			if err != nil {
+				return err
+			}
+			text := report.TextOptions{Verbose: verbose, All: all}
+			var sinks []sink
+			defer func() {
+				for _, s := range sinks {
+					s.abort()
+				}
+			}()
 			for _, out := range outList {
 				if out.file == "" && set.quiet {
 					continue
 				}
-				data, err := render(out.format, shown, report.TextOptions{Color: useColor && out.file == "", Verbose: verbose, All: all})
+				t := text
+				t.Color = useColor && out.file == ""
+				s, err := newSink(e, out, t, len(d.Roots))
 				if err != nil {
 					return err
 				}
-				if out.file == "" {
-					if _, err := e.stdout.Write(data); err != nil {
-						return err
+				sinks = append(sinks, s)
+			}
+			var (
+				total          report.Summary
+				fails, loadErr bool
+				now            = time.Now()
+			)
+			err = s3front.Run(ctx, args, s3front.RunOptions{Load: in.options(), Check: s3front.CheckOptions{Rules: only}, Discovery: d},
+				func(r s3front.RootResult) error {
+					if r.Err != nil {
+						loadErr = true
+						fmt.Fprintf(e.stderr, "s3front: %v\n", r.Err)
 					}
-					continue
-				}
-				if err := writeFile(out.file, data); err != nil {
+					set.apply(run, r.Report, now)
+					total.Add(r.Report.Summary)
+					fails = fails || r.Report.Fails(threshold)
+					r.Report = set.display(run, r.Report)
+					for _, s := range sinks {
+						if err := s.add(r); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			if err != nil {
+				return err
+			}
+			set.finish(e, run, now)
+			for _, s := range sinks {
+				if err := s.close(total); err != nil {
 					return err
 				}
 			}
-			if fails {
+			sinks = nil
+			switch {
+			case loadErr:
+				return &exitError{code: exitUsage}
+			case fails, failUnknown && !total.IsComplete():
 				return &exitError{code: exitFindings}
 			}
 			return nil
@@ -102,7 +175,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	in.register(c)
 	color.register(c)
 	outs.register(c)
-	c.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this `severity`: error, warning, note or never")
+	c.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this `severity`: error, warning, note or never; unknown also fails an incomplete run or a path left unknown (combine: warning,unknown)")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every path's hop-by-hop trace")
 	c.Flags().BoolVar(&all, "all", false, "list paths that work as intended too")
 	c.Flags().StringSliceVar(&only, "rule", nil, "run only these rule `IDs` (comma-separated or repeated)")

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -18,6 +20,8 @@ type inputFlags struct {
 	params, paramFiles []string
 	noEnv              bool
 	mods               moduleFlags
+	exclude, roots     []string
+	repoRoot           string
 }
 
 func (f *inputFlags) register(c *cobra.Command) {
@@ -27,11 +31,15 @@ func (f *inputFlags) register(c *cobra.Command) {
 	fl.StringArrayVar(&f.params, "parameter", nil, "CloudFormation parameter `Key=Value` (repeatable)")
 	fl.StringArrayVar(&f.paramFiles, "parameter-file", nil, "CloudFormation parameters `file` (CLI JSON format, repeatable)")
 	fl.BoolVar(&f.noEnv, "no-env", false, "ignore TF_VAR_* environment variables")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "do not search files or directories matching this gitignore-style `glob` (repeatable)")
+	fl.StringArrayVar(&f.roots, "root", nil, "check `DIR` as a Terraform root module even if another configuration calls it as a module (repeatable)")
+	fl.StringVar(&f.repoRoot, "repo-root", "", "the `directory` that bounds what is read (default: the enclosing git work tree, else the file system's root)")
 	f.mods.register(c)
 }
 
 func (f *inputFlags) options() s3front.LoadOptions {
-	o := s3front.LoadOptions{Vars: f.vars, VarFiles: f.varFiles, Parameters: f.params, ParameterFiles: f.paramFiles}
+	o := s3front.LoadOptions{Vars: f.vars, VarFiles: f.varFiles, Parameters: f.params, ParameterFiles: f.paramFiles,
+		Exclude: f.exclude, Roots: f.roots, RepoRoot: f.repoRoot}
 	o.Modules = f.mods.modules()
 	if !f.noEnv {
 		o.Env = os.Environ()
@@ -39,14 +47,37 @@ func (f *inputFlags) options() s3front.LoadOptions {
 	return o
 }
 
-// load reads the inputs; a missing or unreadable input is a usage error
-// (exit 2), and so is invalid infrastructure code.
-func (f *inputFlags) load(ctx context.Context, paths []string) (*model.Config, error) {
-	cfg, err := s3front.Load(ctx, paths, f.options())
+// discover finds the roots under paths and prints the files it skipped
+// as warnings; nothing to check, or a path that does not exist, is a
+// usage error (exit 2).
+func (f *inputFlags) discover(ctx context.Context, e *env, paths []string) (*s3front.Discovery, error) {
+	d, err := s3front.Discover(ctx, paths, f.options())
 	if err != nil {
-		if errors.Is(err, s3front.ErrNoInput) {
-			return nil, usageError{err}
+		return nil, usageError{err}
+	}
+	for _, w := range d.Warnings {
+		fmt.Fprintf(e.stderr, "s3front: warning: %s\n", w)
+	}
+	return d, nil
+}
+
+// load reads the one root under paths (trace and snapshot work on one
+// model); several roots, or invalid infrastructure code, is an error
+// (exit 2).
+func (f *inputFlags) load(ctx context.Context, e *env, paths []string) (*model.Config, error) {
+	d, err := f.discover(ctx, e, paths)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Roots) != 1 {
+		var names []string
+		for _, r := range d.Roots {
+			names = append(names, r.Path)
 		}
+		return nil, usageError{fmt.Errorf("%d roots to read (%s): name one of them", len(names), strings.Join(names, ", "))}
+	}
+	cfg, err := s3front.LoadRoot(ctx, d.Roots[0], f.options())
+	if err != nil {
 		return nil, inputError{err}
 	}
 	return cfg, nil

@@ -209,59 +209,90 @@ func (s *settings) selectRules(only *[]string, enable []string) error {
 	return nil
 }
 
-// apply changes the report after the check: the configuration's
-// severities and excludes, the ignore file's entries, the baseline.
-func (s *settings) apply(e *env, rep *report.Report, now time.Time) error {
-	if s.cfg != nil {
-		if n := s.cfg.Apply(rep); n > 0 && !s.quiet {
-			fmt.Fprintf(e.stderr, "s3front: %d %s in excluded files not reported (%s)\n", n, plural(n, "finding", "findings"), s.cfg.Path)
-		}
-	}
+// runState is what the settings count over the roots of a run, to say it
+// once at the end.
+type runState struct {
+	excluded, hidden, baselined int
+	matched                     []int // per ignore entry
+	old                         map[string]bool
+}
+
+// start reads the baseline, before any root is checked.
+func (s *settings) start() (*runState, error) {
+	st := &runState{}
 	if s.ignore != nil {
-		for _, w := range s.ignore.Apply(rep, now) {
-			s.warn(e, w)
-		}
+		st.matched = make([]int, len(s.ignore.Entries))
 	}
 	if s.baseline != "" {
 		data, err := os.ReadFile(s.baseline)
 		if err != nil {
-			return usageError{fmt.Errorf("--baseline: %v", err)}
+			return nil, usageError{fmt.Errorf("--baseline: %v", err)}
 		}
 		var prev report.Report
 		if err := json.Unmarshal(data, &prev); err != nil {
-			return inputError{fmt.Errorf("%s: not the JSON output of s3front check: %v\nhint: write a baseline with s3front check --format json -o %s", s.baseline, err, s.baseline)}
+			return nil, inputError{fmt.Errorf("%s: not the JSON output of s3front check: %v\nhint: write a baseline with s3front check --format json -o %s", s.baseline, err, s.baseline)}
 		}
-		if n := report.Baseline(rep, &prev); n > 0 && !s.quiet {
-			fmt.Fprintf(e.stderr, "s3front: %d %s already in the baseline %s not reported\n", n, plural(n, "finding", "findings"), s.baseline)
-		}
+		st.old = report.BaselineKeys(&prev)
 	}
-	return nil
+	return st, nil
 }
 
-// display returns the report as shown: with --severity, without the
+// apply changes one root's report after the check: the configuration's
+// severities and excludes, the ignore file's entries, the baseline.
+func (s *settings) apply(st *runState, rep *report.Report, now time.Time) {
+	if s.cfg != nil {
+		st.excluded += s.cfg.Apply(rep)
+	}
+	if s.ignore != nil {
+		s.ignore.Suppress(rep, now, st.matched)
+	}
+	if st.old != nil {
+		st.baselined += rep.DropKnown(st.old)
+	}
+}
+
+// finish says what apply and display left out, and warns of ignore
+// entries that expired or matched no finding of any root.
+func (s *settings) finish(e *env, st *runState, now time.Time) {
+	if s.quiet {
+		return
+	}
+	if st.excluded > 0 {
+		fmt.Fprintf(e.stderr, "s3front: %d %s in excluded files not reported (%s)\n", st.excluded, plural(st.excluded, "finding", "findings"), s.cfg.Path)
+	}
+	if s.ignore != nil {
+		for _, w := range s.ignore.Warnings(st.matched, now) {
+			s.warn(e, w)
+		}
+	}
+	if st.baselined > 0 {
+		fmt.Fprintf(e.stderr, "s3front: %d %s already in the baseline %s not reported\n", st.baselined, plural(st.baselined, "finding", "findings"), s.baseline)
+	}
+	if st.hidden > 0 {
+		fmt.Fprintf(e.stderr, "s3front: %d %s below --severity %s not shown\n", st.hidden, plural(st.hidden, "finding", "findings"), strings.ToLower(s.severity))
+	}
+}
+
+// display returns a root's report as shown: with --severity, without the
 // findings below it.
-func (s *settings) display(e *env, rep *report.Report) *report.Report {
+func (s *settings) display(st *runState, rep *report.Report) *report.Report {
 	if s.severity == "" {
 		return rep
 	}
 	min, _ := report.ParseSeverity(s.severity)
 	shown := *rep
 	shown.Findings = nil
-	hidden := 0
 	for _, f := range rep.Findings {
 		if f.Severity.Rank() >= min.Rank() {
 			shown.Findings = append(shown.Findings, f)
 		} else {
-			hidden++
+			st.hidden++
 		}
 	}
 	if shown.Findings == nil {
 		shown.Findings = []report.Finding{}
 	}
 	shown.Sort()
-	if hidden > 0 && !s.quiet {
-		fmt.Fprintf(e.stderr, "s3front: %d %s below --severity %s not shown\n", hidden, plural(hidden, "finding", "findings"), strings.ToLower(s.severity))
-	}
 	return &shown
 }
 

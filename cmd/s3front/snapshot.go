@@ -25,7 +25,7 @@ docs/snapshot.md describes the format.`,
 		Example: `  s3front snapshot ./infra -o infra.snapshot.json
   s3front check infra.snapshot.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := in.load(cmd.Context(), args)
+			cfg, err := in.load(cmd.Context(), e, args)
 			if err != nil {
 				return err
 			}

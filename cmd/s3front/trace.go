@@ -41,7 +41,7 @@ input has a single distribution.`,
 			if err != nil {
 				return err
 			}
-			cfg, err := in.load(cmd.Context(), args)
+			cfg, err := in.load(cmd.Context(), e, args)
 			if err != nil {
 				return err
 			}

@@ -63,8 +63,33 @@ func Run(ctx context.Context, cfg *model.Config, opts Options) (*report.Report, 
 	if rep.Paths == nil {
 		rep.Paths = []report.Path{}
 	}
+	rep.Summary.Incomplete = Incomplete(cfg)
 	rep.Sort()
 	return rep, nil
+}
+
+// ValidateRules checks rule IDs (Options.Rules) before a run.
+func ValidateRules(ids []string) error {
+	rs := rules.All()
+	for _, id := range ids {
+		if rules.Find(rs, id) == nil {
+			return fmt.Errorf("unknown rule %q (see `s3front explain`)", id)
+		}
+	}
+	return nil
+}
+
+// Incomplete lists what the loaders could not evaluate (a module they
+// could not read, a resource they dropped), for the report's summary.
+func Incomplete(cfg *model.Config) []report.Incomplete {
+	out := []report.Incomplete{}
+	for _, u := range cfg.Unresolved {
+		if u.Incomplete == "" {
+			continue
+		}
+		out = append(out, report.Incomplete{Kind: u.Incomplete, What: u.What, Why: u.Why, Location: rules.Location(u.Src)})
+	}
+	return out
 }
 
 // applySuppressions marks findings silenced by an unexpired suppression of

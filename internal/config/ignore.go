@@ -134,16 +134,27 @@ func (ig *Ignore) Apply(r *report.Report, now time.Time) []Warning {
 	if ig == nil {
 		return nil
 	}
+	matched := make([]int, len(ig.Entries))
+	ig.Suppress(r, now, matched)
+	return ig.Warnings(matched, now)
+}
+
+// Suppress is the first half of [Ignore.Apply], for a run of several
+// reports (one per root): it suppresses the findings of r the entries
+// cover and adds to matched (one count per entry) the findings each
+// entry matched.
+func (ig *Ignore) Suppress(r *report.Report, now time.Time, matched []int) {
+	if ig == nil {
+		return
+	}
 	today := now.UTC().Format("2006-01-02")
-	var warns []Warning
-	for _, e := range ig.Entries {
-		matched := 0
+	for k, e := range ig.Entries {
 		for i := range r.Findings {
 			f := &r.Findings[i]
 			if !ig.matches(e, *f) {
 				continue
 			}
-			matched++
+			matched[k]++
 			if e.Expires != "" && e.Expires < today {
 				continue
 			}
@@ -152,14 +163,26 @@ func (ig *Ignore) Apply(r *report.Report, now time.Time) []Warning {
 					Location: report.Location{File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col}}
 			}
 		}
+	}
+	r.Sort()
+}
+
+// Warnings is the second half of [Ignore.Apply]: entries that expired,
+// and entries that matched no finding, given the counts Suppress added.
+func (ig *Ignore) Warnings(matched []int, now time.Time) []Warning {
+	if ig == nil {
+		return nil
+	}
+	today := now.UTC().Format("2006-01-02")
+	var warns []Warning
+	for k, e := range ig.Entries {
 		switch {
 		case e.Expires != "" && e.Expires < today:
-			warns = append(warns, Warning{e.Pos, fmt.Sprintf("entry for %s expired on %s: %d finding(s) are reported again", e.Rule, e.Expires, matched)})
-		case matched == 0:
+			warns = append(warns, Warning{e.Pos, fmt.Sprintf("entry for %s expired on %s: %d finding(s) are reported again", e.Rule, e.Expires, matched[k])})
+		case matched[k] == 0:
 			warns = append(warns, Warning{e.Pos, fmt.Sprintf("stale entry: no %s finding matches it; remove it", ruleName(e.Rule))})
 		}
 	}
-	r.Sort()
 	return warns
 }
 

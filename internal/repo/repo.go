@@ -85,12 +85,12 @@ func (f *FS) Open(name string) (fs.File, error) {
 	// O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
 	fh, err := f.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, pathError(name, err)
+		return nil, f.pathError(name, err)
 	}
 	st, err := fh.Stat()
 	if err != nil {
 		fh.Close()
-		return nil, pathError(name, err)
+		return nil, f.pathError(name, err)
 	}
 	if err := usable(fh, st); err != nil {
 		fh.Close()
@@ -128,16 +128,39 @@ func describeMode(m fs.FileMode) string {
 	return "a special file"
 }
 
-// pathError names the file and turns os.Root's refusal into ErrEscapes.
-func pathError(name string, err error) error {
+// pathError names the file and turns os.Root's refusal into ErrEscapes,
+// naming the link that escapes.
+func (f *FS) pathError(name string, err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
 	if strings.Contains(err.Error(), "escapes from parent") || strings.Contains(err.Error(), "path escapes") {
-		err = ErrEscapes
+		err = f.escape(name)
 	}
 	return &fs.PathError{Op: "open", Path: name, Err: err}
+}
+
+// escape explains why name leaves the repository: the first symbolic
+// link on it that points outside, or to an absolute path.
+func (f *FS) escape(name string) error {
+	parts := strings.Split(name, "/")
+	for i := range parts {
+		p := strings.Join(parts[:i+1], "/")
+		st, err := f.root.Lstat(p)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			continue
+		}
+		target, err := f.root.Readlink(p)
+		if err != nil {
+			break
+		}
+		if filepath.IsAbs(target) {
+			return &kindError{msg: "a symbolic link to " + target + ", an absolute path (s3front follows only relative links that stay in the repository)", is: ErrEscapes}
+		}
+		return &kindError{msg: "a symbolic link to " + target + ", which leaves the repository (s3front reads nothing outside it)", is: ErrEscapes}
+	}
+	return ErrEscapes
 }
 
 // Stat describes name without opening it (symbolic links inside the
@@ -148,7 +171,7 @@ func (f *FS) Stat(name string) (fs.FileInfo, error) {
 	}
 	st, err := f.root.Stat(name)
 	if err != nil {
-		return nil, pathError(name, err)
+		return nil, f.pathError(name, err)
 	}
 	return st, nil
 }
@@ -160,7 +183,7 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 	}
 	st, err := f.root.Lstat(name)
 	if err != nil {
-		return nil, pathError(name, err)
+		return nil, f.pathError(name, err)
 	}
 	return st, nil
 }

@@ -148,3 +148,19 @@ func looksLikeTemplate(data []byte) bool {
 	}
 	return resourcesRE.Match(data) && resourceTypeRE.Match(data)
 }
+
+var (
+	transformRE     = regexp.MustCompile(`(?m)^\s*"?Transform"?\s*:\s*(\[\s*)?["']?AWS::`)
+	jsonResourcesRE = regexp.MustCompile(`"Resources"\s*:\s*\{`)
+	jsonTypeRE      = regexp.MustCompile(`"Type"\s*:\s*"(AWS|Custom)::[A-Za-z0-9]+`)
+)
+
+// MightBeTemplate reports whether head, the first few KB of a file, may
+// be the start of a template: it names AWSTemplateFormatVersion or an AWS
+// transform, or a Resources section with an AWS or custom resource type.
+// It is how a directory is searched without reading every file whole;
+// the caller reads the files it accepts and asks [IsTemplate].
+func MightBeTemplate(head []byte) bool {
+	return formatVersionRE.Match(head) || transformRE.Match(head) || looksLikeTemplate(head) ||
+		(jsonResourcesRE.Match(head) && jsonTypeRE.Match(head)) // minified JSON
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/s3front/s3front"
+	"github.com/s3front/s3front/model"
 	"github.com/s3front/s3front/report"
 )
 
@@ -51,8 +52,8 @@ func TestPairs(t *testing.T) {
 			if err := json.Unmarshal(data, &spec); err != nil {
 				t.Fatal(err)
 			}
-			tf := check(t, s3front.Input{Kind: s3front.KindTerraform, Path: dir})
-			cf := check(t, s3front.Input{Kind: s3front.KindCloudFormation, Path: filepath.Join(dir, "template.yaml")})
+			tf := check(t, dir, s3front.KindTerraform)
+			cf := check(t, filepath.Join(dir, "template.yaml"), s3front.KindCloudFormation)
 			rename := func(name string) string {
 				if n, ok := spec.Distributions[name]; ok {
 					return n
@@ -73,12 +74,24 @@ func TestPairs(t *testing.T) {
 	}
 }
 
-func check(t *testing.T, in s3front.Input) *report.Report {
+// check checks the root of the given kind at path.
+func check(t *testing.T, path string, kind s3front.Kind) *report.Report {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := s3front.LoadInput(ctx, in, s3front.LoadOptions{})
+	d, err := s3front.Discover(ctx, []string{path}, s3front.LoadOptions{})
 	if err != nil {
-		t.Fatalf("%s: %v", in.Path, err)
+		t.Fatal(err)
+	}
+	var cfg *model.Config
+	for _, r := range d.Roots {
+		if r.Kind == kind {
+			if cfg, err = s3front.LoadRoot(ctx, r, s3front.LoadOptions{}); err != nil {
+				t.Fatalf("%s: %v", r.Path, err)
+			}
+		}
+	}
+	if cfg == nil {
+		t.Fatalf("%s: no %s root in %v", path, kind, d.Roots)
 	}
 	rep, err := s3front.Check(ctx, cfg, s3front.CheckOptions{Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
