@@ -9,5 +9,6 @@ var commands = []func(*env) *cobra.Command{
 	newExplainCmd,
 	newSnapshotCmd,
 	newPolicyCmd,
+	newServeCmd,
 	newVersionCmd,
 }
