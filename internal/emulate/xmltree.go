@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // apiNamespace is the XML namespace of every CloudFront 2020-05-31 body.
@@ -36,7 +35,11 @@ var errMalformed = errors.New("malformed XML")
 func parseXML(r io.Reader) (*node, error) {
 	dec := xml.NewDecoder(r)
 	dec.Strict = true
-	var stack []*node
+	type frame struct {
+		n    *node
+		text []byte
+	}
+	var stack []frame
 	var root *node
 	count := 0
 	for {
@@ -63,15 +66,19 @@ func parseXML(r io.Reader) (*node, error) {
 				}
 				root = n
 			} else {
-				p := stack[len(stack)-1]
-				if strings.TrimSpace(p.text) != "" {
-					return nil, fmt.Errorf("%w: element <%s> mixes text and elements", errMalformed, p.name)
+				p := &stack[len(stack)-1]
+				if len(bytes.TrimSpace(p.text)) != 0 {
+					return nil, fmt.Errorf("%w: element <%s> mixes text and elements", errMalformed, p.n.name)
 				}
-				p.text = ""
-				p.kids = append(p.kids, n)
+				p.text = nil
+				p.n.kids = append(p.n.kids, n)
 			}
-			stack = append(stack, n)
+			stack = append(stack, frame{n: n})
 		case xml.EndElement:
+			f := stack[len(stack)-1]
+			if len(f.n.kids) == 0 {
+				f.n.text = string(f.text)
+			}
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
 			if len(stack) == 0 {
@@ -80,14 +87,14 @@ func parseXML(r io.Reader) (*node, error) {
 				}
 				continue
 			}
-			p := stack[len(stack)-1]
-			if len(p.kids) > 0 {
+			p := &stack[len(stack)-1]
+			if len(p.n.kids) > 0 {
 				if len(bytes.TrimSpace(t)) != 0 {
-					return nil, fmt.Errorf("%w: element <%s> mixes text and elements", errMalformed, p.name)
+					return nil, fmt.Errorf("%w: element <%s> mixes text and elements", errMalformed, p.n.name)
 				}
 				continue
 			}
-			p.text += string(t)
+			p.text = append(p.text, t...)
 		}
 	}
 	if root == nil {
