@@ -36,23 +36,22 @@ func DefaultCacheDir() (string, error) {
 // hashKey is a readable, collision-resistant directory name for key.
 func hashKey(label, key string) string {
 	sum := sha256.Sum256([]byte(key))
-	var b strings.Builder
+	var b []byte
 	for _, r := range label {
-		if b.Len() >= 48 {
-			break
-		}
 		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_', r == '@':
+			b = append(b, byte(r))
+		case len(b) > 0 && b[len(b)-1] != '-':
+			b = append(b, '-')
 		}
 	}
-	if b.Len() > 0 {
-		b.WriteByte('-')
+	if len(b) > 48 {
+		b = b[len(b)-48:] // the end names the package best (repo@ref)
 	}
-	b.WriteString(hex.EncodeToString(sum[:12]))
-	return b.String()
+	if len(b) > 0 {
+		b = append(b, '-')
+	}
+	return string(b) + hex.EncodeToString(sum[:12])
 }
 
 func (c *cache) pkgDir(key string) string { return filepath.Join(c.root, "pkg", key) }
