@@ -212,11 +212,11 @@ func writePath(b *strings.Builder, pt painter, p Path, causes map[string]*Findin
 	}
 	fmt.Fprintf(b, "  %s%-21s %s%s  %s\n", mark, p.Scenario, p.URL, who, result)
 	if p.Cause != "" {
-		title := ""
 		if f := causes[p.ID+"|"+p.Cause]; f != nil {
-			title = f.Title + " (" + f.Resource + ")"
+			fmt.Fprintf(b, "       %s %s\n", pt.dim("cause "+p.Cause+":"), f.Title+" ("+f.Resource+")")
+		} else {
+			fmt.Fprintf(b, "       %s\n", pt.dim("cause "+p.Cause))
 		}
-		fmt.Fprintf(b, "       %s %s\n", pt.dim("cause "+p.Cause+":"), title)
 	}
 	for _, m := range p.Missing {
 		fmt.Fprintf(b, "       %s %s\n", pt.dim("missing:"), m)

@@ -20,7 +20,9 @@ type Options struct {
 	// Now is the time of the check: suppressions past their expiry date
 	// stop applying. The zero value means time.Now().
 	Now time.Time
-	// Rules restricts the rules run (IDs); empty means all.
+	// Rules restricts the rules run (IDs); empty means all. It filters
+	// findings only: every path is still simulated, and a path whose cause
+	// is a rule that did not run names no cause.
 	Rules []string
 	// Distribution and URLPath restrict the simulation to one
 	// distribution (by Ref) and one viewer path (as `s3front trace` does).
@@ -57,6 +59,17 @@ func Run(ctx context.Context, cfg *model.Config, opts Options) (*report.Report, 
 	}
 	applySuppressions(findings, cfg.Suppressions, now)
 	rep := &report.Report{Findings: findings, Paths: ReportPaths(res.Paths)}
+	if len(opts.Rules) > 0 {
+		ran := map[string]bool{}
+		for _, r := range rs {
+			ran[r.ID] = true
+		}
+		for i := range rep.Paths {
+			if p := &rep.Paths[i]; p.Cause != "" && !ran[p.Cause] {
+				p.Cause = ""
+			}
+		}
+	}
 	if rep.Findings == nil {
 		rep.Findings = []report.Finding{}
 	}
