@@ -126,11 +126,74 @@ type Endpoint struct {
 	Region string
 	// Problem explains a Malformed domain.
 	Problem string
+	// As is, for a Malformed domain, the kind of the bare host name it
+	// holds (the domain without scheme, path or port, or a path-style URL
+	// turned into the bucket's host name), and Host that host name: what
+	// the user most likely meant. NotS3 when nothing usable is left.
+	As   EndpointKind
+	Host string
+}
+
+// Effective is the endpoint's kind, or for a malformed domain the kind of
+// the host name it holds.
+func (e Endpoint) Effective() EndpointKind {
+	if e.Kind == Malformed {
+		return e.As
+	}
+	return e.Kind
 }
 
 // ParseEndpoint classifies an origin domain name. The name may hold ident
-// symbols (an unknown bucket name, a provider's Region).
+// symbols (an unknown bucket name, a provider's Region). A malformed
+// domain also says what bare host name it holds (As, Host), so that
+// everything but the domain can still be checked.
 func ParseEndpoint(domain string) Endpoint {
+	e := parseEndpoint(domain)
+	if e.Kind != Malformed {
+		return e
+	}
+	if host := repairHost(domain); host != "" {
+		switch r := parseEndpoint(host); r.Kind {
+		case S3Regional, S3Global, S3Website:
+			e.As, e.Host, e.Region = r.Kind, host, r.Region
+			if e.Bucket == "" {
+				e.Bucket = r.Bucket
+			}
+		}
+	}
+	return e
+}
+
+// repairHost returns the bare host name a malformed origin domain holds:
+// without scheme, path, query or port; a path-style URL
+// (s3.region.amazonaws.com/bucket) becomes the bucket's host name.
+func repairHost(domain string) string {
+	m, unmask := ident.Mask(domain)
+	if i := strings.Index(m, "://"); i >= 0 {
+		m = m[i+3:]
+	}
+	host, path, _ := strings.Cut(m, "/")
+	host, _, _ = strings.Cut(host, "?")
+	host, _, _ = strings.Cut(host, "#")
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	lower := strings.ToLower(host)
+	if (strings.HasPrefix(lower, "s3.") || strings.HasPrefix(lower, "s3-")) && path != "" {
+		b, _, _ := strings.Cut(path, "/")
+		b, _, _ = strings.Cut(b, "?")
+		if b == "" {
+			return ""
+		}
+		host = b + "." + host
+	}
+	if host == "" {
+		return ""
+	}
+	return unmask(host)
+}
+
+func parseEndpoint(domain string) Endpoint {
 	m, unmask := ident.Mask(domain)
 	lower := strings.ToLower(m)
 	switch {

@@ -55,3 +55,33 @@ func TestManaged(t *testing.T) {
 		t.Error("CachingDisabled by short name")
 	}
 }
+
+// TestParseEndpointRepair checks the host name a malformed origin domain
+// holds, which lets every other origin check run.
+func TestParseEndpointRepair(t *testing.T) {
+	sym := ident.New(ident.BucketName, "aws_s3_bucket.site.bucket")
+	for _, tt := range []struct {
+		in, host, bucket, region string
+		as                       EndpointKind
+	}{
+		{"https://assets.s3.eu-west-1.amazonaws.com", "assets.s3.eu-west-1.amazonaws.com", "assets", "eu-west-1", S3Regional},
+		{"https://assets.s3.eu-west-1.amazonaws.com/", "assets.s3.eu-west-1.amazonaws.com", "assets", "eu-west-1", S3Regional},
+		{"assets.s3.amazonaws.com/path", "assets.s3.amazonaws.com", "assets", "", S3Global},
+		{"s3.amazonaws.com/assets", "assets.s3.amazonaws.com", "assets", "", S3Global},
+		{"s3.eu-west-1.amazonaws.com/assets/sub", "assets.s3.eu-west-1.amazonaws.com", "assets", "eu-west-1", S3Regional},
+		{"s3-eu-west-1.amazonaws.com/assets", "assets.s3-eu-west-1.amazonaws.com", "assets", "eu-west-1", S3Regional},
+		{"assets.s3.eu-west-1.amazonaws.com:443", "assets.s3.eu-west-1.amazonaws.com", "assets", "eu-west-1", S3Regional},
+		{"http://site.s3-website-us-east-1.amazonaws.com", "site.s3-website-us-east-1.amazonaws.com", "site", "us-east-1", S3Website},
+		{"https://" + sym + ".s3.us-east-1.amazonaws.com", sym + ".s3.us-east-1.amazonaws.com", sym, "us-east-1", S3Regional},
+		{"https://api.example.com/v1", "", "", "", NotS3},
+		{"s3.amazonaws.com", "", "", "", NotS3},
+	} {
+		e := ParseEndpoint(tt.in)
+		if e.As != tt.as || e.Host != tt.host || e.Region != tt.region || (tt.as != NotS3 && e.Bucket != tt.bucket) {
+			t.Errorf("ParseEndpoint(%q) = %+v, want as %v host %q bucket %q region %q", ident.Render(tt.in), e, tt.as, ident.Render(tt.host), tt.bucket, tt.region)
+		}
+		if e.Kind != Malformed && tt.as != NotS3 {
+			t.Errorf("ParseEndpoint(%q): kind %v, want malformed", tt.in, e.Kind)
+		}
+	}
+}

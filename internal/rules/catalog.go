@@ -18,7 +18,7 @@ func All() []*Rule {
 		{ID: "foreign-object-owner", Severity: report.Error, FromPaths: true, Sections: []string{"5"}, Codes: []string{"AccessDenied"}},
 		{ID: "kms-key-unusable", Severity: report.Error, FromPaths: true, Sections: []string{"8"}, Codes: []string{"KMS.DisabledException", "KMS.KMSInvalidStateException", "KMS.NotFoundException", "KMS.InvalidKeyUsageException"}},
 		{ID: "oac-upload-denied", Severity: report.Error, FromPaths: true, Sections: []string{"1.2", "2.3"}, Codes: []string{"AccessDenied", "InvalidRequest", "KMS.UnrecognizedClientException"}},
-		{ID: "deny-unencrypted-blocks-upload", Severity: report.Error, FromPaths: true, Sections: []string{"9"}, Codes: []string{"AccessDenied"}},
+		{ID: "deny-unencrypted-blocks-upload", Severity: report.Error, FromPaths: true, Sections: []string{"9"}, Codes: []string{"AccessDenied"}, check: checkDenyUnencrypted},
 		{ID: "bucket-key-context-mismatch", Severity: report.Error, FromPaths: true, Sections: []string{"7"}, Codes: []string{"AccessDenied"}},
 		{ID: "requester-pays-origin", Severity: report.Error, FromPaths: true, Sections: []string{"11.1"}, Codes: []string{"AccessDenied"}},
 		{ID: "http-viewer-denied-at-origin", Severity: report.Error, FromPaths: true, Sections: []string{"1.2", "3.1"}, Codes: []string{"AccessDenied", "InvalidArgument"}},

@@ -29,7 +29,7 @@ func checkOAILegacy(p *pass) {
 			if !o.OAI.Known || o.OAI.V == "" || !o.DomainName.Known {
 				continue
 			}
-			if k := model.ParseEndpoint(o.DomainName.V).Kind; k != model.S3Regional && k != model.S3Global {
+			if k := model.ParseEndpoint(o.DomainName.V).Effective(); k != model.S3Regional && k != model.S3Global {
 				continue
 			}
 			at := srcOr(o.OAI, originSrc(d, o))

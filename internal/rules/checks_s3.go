@@ -119,7 +119,7 @@ func stmtName(st *iam.Statement) string {
 }
 
 func checkBPAIncomplete(p *pass) {
-	for _, sv := range p.servedBuckets() {
+	for _, sv := range p.everyBucket() {
 		b := sv.bucket
 		acct := p.accountBPA(b.Meta)
 		var off []string
@@ -150,8 +150,11 @@ func checkBPAIncomplete(p *pass) {
 		if len(off) == 0 {
 			continue
 		}
-		dists := distributionsOf(sv.paths)
-		p.report(at, fmt.Sprintf("%s is served through CloudFront (%s) but Block Public Access is incomplete: %s. A public policy or ACL added later would expose it directly", b.Ref, distList(dists), strings.Join(off, ", ")),
+		served := "no distribution in the input reads it"
+		if dists := distributionsOf(sv.paths); len(dists) > 0 {
+			served = "it is served through CloudFront (" + distList(dists) + ")"
+		}
+		p.report(at, fmt.Sprintf("Block Public Access of %s is incomplete (%s): %s. A public policy or ACL added later would expose it directly", b.Ref, served, strings.Join(off, ", ")),
 			"turn on all four Block Public Access settings for the bucket (aws_s3_bucket_public_access_block / PublicAccessBlockConfiguration): origin access control and OAI grants are not public and keep working", []model.Src{resourceSrc(b.Meta)})
 	}
 }
@@ -307,7 +310,7 @@ func checkGrantAccountWide(p *pass) {
 }
 
 func checkBucketNotKMS(p *pass) {
-	for _, sv := range p.servedBuckets() {
+	for _, sv := range p.everyBucket() {
 		b := sv.bucket
 		if !b.Encryption.Algorithm.Known || strings.HasPrefix(b.Encryption.Algorithm.V, "aws:kms") {
 			continue
@@ -353,10 +356,14 @@ func checkBucketNotKMS(p *pass) {
 			uploads = fmt.Sprintf("; %s also upload through CloudFront, so the statement needs kms:GenerateDataKey* and kms:Encrypt too", distList(uniqueDists(needUpload)))
 		}
 		var msg, fix string
-		if len(blockers) == 0 {
+		switch {
+		case len(sv.paths) == 0:
+			msg = fmt.Sprintf("default encryption of %s is %s, not SSE-KMS with a customer managed key. No distribution in the input reads it, so switching is safe as far as CloudFront is concerned; whoever uploads into it then needs kms:GenerateDataKey on the key (and readers kms:Decrypt), in the key policy or their identity policies", b.Ref, b.Encryption.Algorithm.V)
+			fix = "1. create a customer managed key in the bucket's region whose policy allows the bucket's writers kms:GenerateDataKey and its readers kms:Decrypt\n2. set it as the bucket's default encryption key with an S3 Bucket Key (sse_algorithm = \"aws:kms\", kms_master_key_id, bucket_key_enabled = true)\n3. re-encrypt existing objects by copying them in place, if they must be SSE-KMS too"
+		case len(blockers) == 0:
 			msg = fmt.Sprintf("default encryption of %s is %s, not SSE-KMS with a customer managed key. Switching now is safe for every distribution that reads it (%s %s origin access control), provided the new key's policy lets CloudFront decrypt for %s%s", b.Ref, b.Encryption.Algorithm.V, distList(uniqueDists(needGrant)), plural(len(uniqueDists(needGrant)), "uses", "use"), plural(len(uniqueDists(needGrant)), "it", "them"), uploads)
 			fix = "1. create a customer managed key in the bucket's region with this key policy statement:\n" + stmt + "\n2. set it as the bucket's default encryption key with an S3 Bucket Key (sse_algorithm = \"aws:kms\", kms_master_key_id, bucket_key_enabled = true)\n3. re-encrypt existing objects by copying them in place, if they must be SSE-KMS too"
-		} else {
+		default:
 			msg = fmt.Sprintf("default encryption of %s is %s, not SSE-KMS with a customer managed key. Switching now is NOT safe: %s", b.Ref, b.Encryption.Algorithm.V, strings.Join(blockers, "; "))
 			fix = "do these first: " + strings.Join(blockers, "; ") + "; then create a customer managed key whose policy lets each distribution's origin access control decrypt (kms:Decrypt for cloudfront.amazonaws.com with AWS:SourceArn), and only then switch default encryption to it"
 		}
@@ -383,7 +390,7 @@ func accessMode(path *sim.Path) string {
 	if o == nil || !o.DomainName.Known {
 		return ""
 	}
-	if model.ParseEndpoint(o.DomainName.V).Kind == model.S3Website {
+	if model.ParseEndpoint(o.DomainName.V).Effective() == model.S3Website {
 		return "website"
 	}
 	switch {
@@ -449,13 +456,19 @@ func checkMixedEncryption(p *pass) {
 }
 
 func checkBucketKey(p *pass) {
-	for _, sv := range p.servedBuckets() {
+	for _, sv := range p.everyBucket() {
 		b := sv.bucket
 		e := b.Encryption
 		if !e.Algorithm.Known || e.Algorithm.V != "aws:kms" || !e.KeyID.Known || e.KeyID.V == "" || !e.BucketKey.Known || e.BucketKey.V {
 			continue
 		}
-		p.report(srcOr(e.BucketKey, srcOr(e.Algorithm, resourceSrc(b.Meta))), fmt.Sprintf("%s uses SSE-KMS without an S3 Bucket Key: every object read through CloudFront costs a KMS Decrypt call, which adds cost and counts against KMS request quotas", b.Ref),
+		// 503 SlowDown on KMS throttling is CONFIRMED (observed,
+		// SEMANTICS §14.20); CloudFront passing it on is derived.
+		reads := "every object read or written costs a KMS call, which adds cost and counts against KMS request quotas; beyond the quota S3 will answer 503 SlowDown (\"Please reduce your request rate for operations involving AWS KMS\")"
+		if len(sv.paths) > 0 {
+			reads = "every object read through CloudFront costs a KMS Decrypt call, which adds cost and counts against KMS request quotas; beyond the quota S3 will answer 503 SlowDown (\"Please reduce your request rate for operations involving AWS KMS\"), which CloudFront passes on to viewers"
+		}
+		p.report(srcOr(e.BucketKey, srcOr(e.Algorithm, resourceSrc(b.Meta))), fmt.Sprintf("%s uses SSE-KMS without an S3 Bucket Key: %s", b.Ref, reads),
 			"enable the S3 Bucket Key (bucket_key_enabled = true / BucketKeyEnabled: true); if the key policy conditions on kms:EncryptionContext:aws:s3:arn, allow the bucket ARN too (see bucket-key-context-mismatch)", nil)
 	}
 }

@@ -34,6 +34,24 @@ func (p *pass) servedBuckets() []served {
 	return out
 }
 
+// everyBucket is servedBuckets for every bucket of the input, including
+// those no distribution reads (their paths are empty): bucket-level rules
+// look at them all, with the deployer's upload as what they protect.
+func (p *pass) everyBucket() []served {
+	sv := p.servedBuckets()
+	have := map[*model.Bucket]bool{}
+	for _, s := range sv {
+		have[s.bucket] = true
+	}
+	for _, b := range p.cfg.Buckets {
+		if !have[b] {
+			sv = append(sv, served{bucket: b})
+		}
+	}
+	sort.SliceStable(sv, func(i, j int) bool { return sv[i].bucket.Ref < sv[j].bucket.Ref })
+	return sv
+}
+
 // distributionsOf lists the distinct distributions among paths.
 func distributionsOf(paths []*sim.Path) []*model.Distribution {
 	seen := map[*model.Distribution]bool{}

@@ -157,7 +157,9 @@ func pathRule(p *pass) {
 		p.report(g.cause.At, g.cause.Message, g.cause.Fix, g.cause.Related, dedupe(g.paths)...)
 	}
 	for _, c := range p.res.Causes {
-		if c.Rule == p.rule.ID {
+		k := fmt.Sprintf("%s|%s|%d|%d", c.At.Resource, c.At.File, c.At.Line, c.At.Col)
+		if c.Rule == p.rule.ID && groups[k] == nil {
+			groups[k] = &group{cause: c}
 			p.report(c.At, c.Message, c.Fix, c.Related)
 		}
 	}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -99,6 +100,9 @@ func (s *simulator) distribution(d *model.Distribution) ([]*Path, []*Cause) {
 			if c := s.httpViewer(oc); c != nil {
 				causes = append(causes, c)
 			}
+			if oc.fixed != nil {
+				causes = append(causes, s.shadow(oc.fixed, oc.ep.Host)...)
+			}
 		}
 	}
 	return paths, causes
@@ -175,4 +179,46 @@ func (s *simulator) urlPath(oc *originCtx) string {
 		return "/" + strings.TrimPrefix(s.opts.URLPath, "/")
 	}
 	return "/" + sampleKey(oc.d, oc.b)
+}
+
+// shadow simulates an origin whose domain CloudFront rejects as if its
+// domain were the host name it holds, and returns the causes of the paths
+// that would still fail: an invalid domain doesn't stop the other origin
+// checks. The paths themselves are not reported (the distribution can't be
+// deployed as written).
+func (s *simulator) shadow(oc *originCtx, host string) []*Cause {
+	var ps []*Path
+	ps = append(ps, s.getExisting(oc)...)
+	ps = append(ps, s.getNew(oc)...)
+	if allows(oc.b, "PUT") {
+		ps = append(ps, s.put(oc))
+	}
+	if allows(oc.b, "DELETE") {
+		ps = append(ps, s.del(oc))
+	}
+	s.judge(oc, ps, s.writeIntent(oc))
+	var out []*Cause
+	seen := map[string]bool{}
+	add := func(c *Cause) {
+		if c == nil {
+			return
+		}
+		k := fmt.Sprintf("%s|%s|%d|%d", c.Rule, c.At.Resource, c.At.Line, c.At.Col)
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		cc := *c
+		cc.Message += fmt.Sprintf(" (found with the origin domain read as %s)", quote(ident.Render(host)))
+		out = append(out, &cc)
+	}
+	for _, p := range ps {
+		if p.Cause != nil {
+			add(p.Cause)
+		}
+	}
+	if c := s.httpViewer(oc); c != nil {
+		add(c)
+	}
+	return out
 }

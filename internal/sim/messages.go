@@ -80,7 +80,7 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 	case "oac-upload-denied":
 		c.Message, c.Fix = s.uploadDenied(p, oc, c, failure)
 	case "deny-unencrypted-blocks-upload":
-		c.Message = fmt.Sprintf("statement %s of the bucket policy of %s denies s3:PutObject unless the request carries x-amz-server-side-encryption; CloudFront adds no such header, so every upload through %s is denied (%s), although default encryption (%s) would have encrypted it", stmtLabel(c), bucketName, dist, failure, b.Encryption.Algorithm.V)
+		c.Message = fmt.Sprintf("statement %s of the bucket policy of %s denies s3:PutObject unless the request carries x-amz-server-side-encryption; CloudFront adds no such header and S3 does not fill it from the bucket's default encryption (%s), so every upload through %s is denied (%s), although default encryption would have encrypted it", stmtLabel(c), bucketName, b.Encryption.Algorithm.V, dist, failure)
 		c.Fix = "deny only uploads that ask for the wrong encryption, and let default encryption handle uploads that ask for none: keep the StringNotEquals condition and add \"Null\": {\"s3:x-amz-server-side-encryption\": \"false\"} to the same statement (both must hold for the Deny to apply)"
 	case "bucket-key-context-mismatch":
 		c.Message = fmt.Sprintf("statement %s of the key policy of %s allows the key only when kms:EncryptionContext:aws:s3:arn matches %s, but %s uses an S3 Bucket Key, so the encryption context of objects uploaded from now on is the bucket ARN: they fail through %s (%s)", stmtLabel(c), keyText(), strings.Join(c.Values, ", "), bucketName, dist, failure)

@@ -47,6 +47,11 @@ type originCtx struct {
 	// fatal is set when the request never gets to S3 authorization (an
 	// origin CloudFront rejects, the viewer's Host header forwarded).
 	fatal *failure
+	// fixed is, for an origin domain CloudFront rejects that still names
+	// an S3 endpoint (a scheme, a path, a path-style URL), the origin as
+	// the user meant it: simulated too, so that an invalid domain doesn't
+	// hide what else would fail.
+	fixed *originCtx
 }
 
 // failure is a failed hop's consequence for the viewer.
@@ -104,18 +109,38 @@ func (s *simulator) originCtx(d *model.Distribution, b *model.Behavior, t target
 	case model.NotS3:
 		return nil
 	case model.Malformed:
+		if k := oc.ep.As; k == model.S3Regional || k == model.S3Global || k == model.S3Website {
+			fixed := &originCtx{d: d, b: b, t: t, o: o, ep: model.Endpoint{Kind: k, Bucket: oc.ep.Bucket, Region: oc.ep.Region}}
+			fixed.hops = append(fixed.hops, oc.hops...)
+			fixed.hops = append(fixed.hops, Hop{Name: "origin", Result: Info,
+				Detail:   "CloudFront rejects the origin domain " + quote(ident.Render(o.DomainName.V)) + "; simulated as if it were " + quote(ident.Render(oc.ep.Host)) + ", to find what else would fail",
+				Evidence: []Evidence{{What: "origin domain_name", Src: srcOf(o.DomainName, originSrc(d, o))}}})
+			fixed.resolveBucket(s)
+			s.accessHop(fixed)
+			if fixed.fatal == nil {
+				s.headersHop(fixed)
+			}
+			oc.fixed = fixed
+		}
 		oc.hops = append(oc.hops, Hop{Name: "origin", Result: Fail,
 			Detail:   "CloudFront rejects the origin domain " + quote(ident.Render(o.DomainName.V)) + ": " + oc.ep.Problem,
 			Evidence: []Evidence{{What: "origin domain_name", Src: srcOf(o.DomainName, originSrc(d, o))}}})
+		if oc.ep.Bucket != "" {
+			oc.resolveBucket(s)
+		}
+		fix := "set the origin domain to the bucket's regional endpoint, e.g. " + model.BucketRegionalDomain("aws", "<bucket>", "<region>") + " (Terraform: aws_s3_bucket.<name>.bucket_regional_domain_name; CloudFormation: !GetAtt <Bucket>.RegionalDomainName)"
+		switch {
+		case oc.bucket != nil && oc.ep.As != model.S3Website:
+			fix = "set the origin domain to the bucket's regional endpoint: " + Spell(d.Ref, "domain_name = "+regionalDomainText(oc.bucket), "DomainName: "+regionalDomainText(oc.bucket))
+		case oc.ep.Host != "":
+			fix = "set the origin domain to the host name alone: " + quote(ident.Render(oc.ep.Host)) + " (put a path in the origin path setting)"
+		}
 		oc.fatal = &failure{cause: &Cause{
 			Rule:    "origin-domain-invalid",
 			At:      srcOf(o.DomainName, originSrc(d, o)),
 			Message: fmt.Sprintf("origin %s of %s has domain %s, which is not a valid origin: %s; the distribution cannot be created or updated as written", originName(o), d.Ref, quote(ident.Render(o.DomainName.V)), oc.ep.Problem),
-			Fix:     "set the origin domain to the bucket's regional endpoint, e.g. " + model.BucketRegionalDomain("aws", "<bucket>", "<region>") + " (Terraform: aws_s3_bucket.<name>.bucket_regional_domain_name; CloudFormation: !GetAtt <Bucket>.RegionalDomainName)",
+			Fix:     fix,
 		}}
-		if oc.ep.Bucket != "" {
-			oc.resolveBucket(s)
-		}
 		return oc
 	}
 	oc.resolveBucket(s)

@@ -298,8 +298,9 @@ func (s *simulator) uploadHop(p *Path, oc *originCtx, w writer, enc encryption) 
 		res := iam.Evaluate(in)
 		if res.Decision == iam.ExplicitDeny {
 			if st, keys := denyingStatement(res); st != nil && isEncryptionHeaderDeny(keys) {
-				hop.Result = Fail
-				parts = append(parts, "the bucket policy denies this upload because it relies on default encryption and sends no x-amz-server-side-encryption header (assumed, like `aws s3 sync` without --sse): the object is never written")
+				// S3 does not fill the header from default encryption
+				// (SEMANTICS §9, CONFIRMED).
+				parts = append(parts, "an upload that relies on default encryption sends no x-amz-server-side-encryption header (like `aws s3 sync` without --sse), S3 does not fill it from the default, and the bucket policy will deny it (deny-unencrypted-blocks-upload); simulated as if the upload sends the header the policy requires")
 				at := stmtSrc(b.Policy.Src, st)
 				hop.Evidence = append(hop.Evidence, Evidence{What: "deny statement", Src: at})
 			}
