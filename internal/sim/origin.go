@@ -145,10 +145,52 @@ func (s *simulator) originCtx(d *model.Distribution, b *model.Behavior, t target
 	}
 	oc.resolveBucket(s)
 	s.accessHop(oc)
+	s.accessPointHop(oc)
 	if oc.fatal == nil {
 		s.headersHop(oc)
 	}
 	return oc
+}
+
+// accessPointKind says whether an S3 endpoint's "bucket" is an access
+// point alias: "access point" (…-s3alias), "Object Lambda access point"
+// (…--ol-s3), or "".
+func accessPointKind(bucket string) string {
+	m, _ := ident.Mask(bucket)
+	switch {
+	case strings.HasSuffix(m, "--ol-s3"):
+		return "Object Lambda access point"
+	case strings.HasSuffix(m, "-s3alias"):
+		return "access point"
+	}
+	return ""
+}
+
+// accessPointHop applies what CloudFront documents for access point
+// origins: they work only with origin access control (SEMANTICS §1.2,
+// CONFIRMED); the access point's policy and bucket are outside the model.
+func (s *simulator) accessPointHop(oc *originCtx) {
+	kind := accessPointKind(oc.ep.Bucket)
+	if kind == "" || oc.fatal != nil || oc.mode == "" {
+		return
+	}
+	at := originSrc(oc.d, oc.o)
+	if oc.mode == modeOAC {
+		oc.hops = append(oc.hops, Hop{Name: "origin", Result: Info, Detail: "the origin is the alias of an S3 " + kind + ", which CloudFront supports with origin access control; the " + kind + "'s policy must allow cloudfront.amazonaws.com for this distribution, and the bucket policy must delegate to the account's access points"})
+		return
+	}
+	how := "an origin access identity"
+	if oc.mode == modeAnonymous {
+		how = "neither an origin access control nor an origin access identity"
+	}
+	oc.hops = append(oc.hops, Hop{Name: "access", Result: Fail, Detail: "CloudFront supports S3 " + kind + " origins only with origin access control; this origin has " + how,
+		Evidence: []Evidence{{What: "origin", Src: at}}})
+	oc.fatal = &failure{status: 403, code: "AccessDenied", expected: true, basis: Inferred, cause: &Cause{
+		Rule: "origin-domain-invalid", At: at,
+		Message: fmt.Sprintf("origin %s of %s is the alias of an S3 %s (%s), and CloudFront supports %s origins only with origin access control, but the origin has %s: requests through it will not be authorized (%s)",
+			originName(oc.o), oc.d.Ref, kind, quote(ident.Render(oc.ep.Bucket)), kind, how, Response(403, "AccessDenied", true, Inferred)),
+		Fix: "create an origin access control (origin type s3, signing behavior always), attach it to the origin in place of the origin access identity, and allow cloudfront.amazonaws.com with AWS:SourceArn of this distribution in the " + kind + " policy",
+	}}
 }
 
 func originName(o *model.Origin) string {
@@ -174,6 +216,12 @@ func (oc *originCtx) resolveBucket(s *simulator) {
 		oc.missing = append(oc.missing, what+": the names can't be compared until they are known")
 		oc.hops = append(oc.hops, Hop{Name: "origin", Result: Maybe, Detail: "cannot determine which bucket the origin reads: " + what})
 	default:
+		if kind := accessPointKind(oc.ep.Bucket); kind != "" {
+			oc.missing = append(oc.missing, kind+" "+quote(ident.Render(oc.ep.Bucket))+": its policy and its bucket are not in the input")
+			oc.hops = append(oc.hops, Hop{Name: "origin", Result: Maybe,
+				Detail: fmt.Sprintf("%s of the S3 %s alias %s, which is not in the input: its policy and its bucket's settings are unknown", oc.ep.Kind, kind, quote(ident.Render(oc.ep.Bucket)))})
+			return
+		}
 		oc.missing = append(oc.missing, "bucket "+quote(ident.Render(oc.ep.Bucket))+" is not in the input")
 		oc.hops = append(oc.hops, Hop{Name: "origin", Result: Maybe,
 			Detail: fmt.Sprintf("%s of bucket %s, which is not in the input: its policies and settings are unknown", oc.ep.Kind, quote(ident.Render(oc.ep.Bucket)))})

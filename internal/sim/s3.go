@@ -162,6 +162,11 @@ func (s *simulator) s3Authorize(b *model.Bucket, r s3req) authz {
 	}
 	var notes []string
 	if acct := s.accountOf(b.Meta); acct != nil {
+		if r.principal.Type == iam.Service && acct.SCPs.Known && len(acct.SCPs.V) > 0 {
+			// SCPs cap principals of member accounts, not AWS service
+			// principals (SEMANTICS §11.3, CONFIRMED).
+			notes = append(notes, "the account's service control policies don't apply to the CloudFront service principal")
+		}
 		if rcps, ok, why := orgLevels(acct.RCPs); ok {
 			in.RCPs = rcps
 		} else if strings.Contains(why, "invalid") {

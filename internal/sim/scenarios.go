@@ -390,7 +390,7 @@ func (s *simulator) put(oc *originCtx) *Path {
 		return p
 	}
 	if b.ObjectLock.Known && b.ObjectLock.V {
-		p.Hops = append(p.Hops, Hop{Name: "s3", Result: Info, Detail: "Object Lock is enabled: with a default retention period, uploads must carry Content-MD5 (or a checksum header), which the viewer has to send"})
+		p.Hops = append(p.Hops, Hop{Name: "s3", Result: Info, Detail: "Object Lock is enabled: with a default retention period, S3 will refuse an upload without Content-MD5 or x-amz-sdk-checksum-algorithm (400 InvalidRequest), which the viewer has to send (CloudFront adds neither)"})
 	}
 	s.finishKMS(p, oc, defaultEncryption(b), objARN, true, Now)
 	return p
