@@ -120,7 +120,7 @@ func Answer(p Path) string {
 		}
 		s := strings.TrimSpace(fmt.Sprintf("%d %s", p.Status, p.ErrorCode))
 		if p.Expected {
-			s += " (expected)"
+			s += " (" + ExpectedText(p.ExpectedBasis) + ")"
 		}
 		return s
 	}

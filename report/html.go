@@ -47,7 +47,7 @@ func WriteHTML(w io.Writer, r *Report, o HTMLOptions) error {
 	if s.Suppressed > 0 {
 		fmt.Fprintf(&b, " <span class=\"sev suppressed\">%d suppressed</span>", s.Suppressed)
 	}
-	fmt.Fprintf(&b, " · paths: %d allowed, %d denied, %d unknown</p>\n", s.Allowed, s.Denied, s.Unknown)
+	fmt.Fprintf(&b, " · paths: %d broken, %d unknown, %d as intended</p>\n", s.Broken, s.Unknown, s.Intended)
 	if len(s.Incomplete) > 0 {
 		b.WriteString("<div class=\"incomplete\"><strong>Incomplete:</strong><ul>")
 		for _, in := range s.Incomplete {

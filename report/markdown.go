@@ -65,7 +65,7 @@ func WriteMarkdown(w io.Writer, r *Report, o MarkdownOptions) error {
 		verdict = "❌ errors"
 	}
 	fmt.Fprintf(&head, "## s3front: %s\n\n", verdict)
-	fmt.Fprintf(&head, "%s · paths: %d allowed, %d denied, %d unknown", strings.Join([]string{count(s.Errors, "error"), count(s.Warnings, "warning"), count(s.Notes, "note")}, ", "), s.Allowed, s.Denied, s.Unknown)
+	fmt.Fprintf(&head, "%s · paths: %d broken, %d unknown, %d as intended", strings.Join([]string{count(s.Errors, "error"), count(s.Warnings, "warning"), count(s.Notes, "note")}, ", "), s.Broken, s.Unknown, s.Intended)
 	if s.Suppressed > 0 {
 		fmt.Fprintf(&head, " · %d suppressed", s.Suppressed)
 	}
