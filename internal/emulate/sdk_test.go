@@ -447,3 +447,43 @@ func TestSDKDeployDelay(t *testing.T) {
 		t.Fatalf("status %q after the delay", s)
 	}
 }
+
+// TestSDKConcurrent: clients in parallel (run with -race) see every
+// resource they created, and no two get the same ID.
+func TestSDKConcurrent(t *testing.T) {
+	ctx := context.Background()
+	c, _ := start(t, emulate.Options{})
+	const workers, each = 6, 8
+	errs := make(chan error, workers*each)
+	ids := make(chan string, workers*each)
+	for w := range workers {
+		go func() {
+			for i := range each {
+				out, err := c.CreateOriginAccessControl(ctx, &cloudfront.CreateOriginAccessControlInput{
+					OriginAccessControlConfig: &cf.OriginAccessControlConfig{Name: aws.String(fmt.Sprintf("w%d-%d", w, i)), SigningBehavior: "always", SigningProtocol: "sigv4", OriginAccessControlOriginType: "s3"},
+				})
+				if err == nil {
+					ids <- aws.ToString(out.OriginAccessControl.Id)
+				}
+				errs <- err
+			}
+		}()
+	}
+	seen := map[string]bool{}
+	for range workers * each {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(ids)
+	for id := range ids {
+		if seen[id] {
+			t.Errorf("ID %s handed out twice", id)
+		}
+		seen[id] = true
+	}
+	out := must[*cloudfront.ListOriginAccessControlsOutput](t)(c.ListOriginAccessControls(ctx, &cloudfront.ListOriginAccessControlsInput{MaxItems: aws.Int32(1000)}))
+	if n := len(out.OriginAccessControlList.Items); n != workers*each {
+		t.Errorf("%d OACs listed, want %d", n, workers*each)
+	}
+}

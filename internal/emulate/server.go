@@ -61,9 +61,10 @@ type Server struct {
 	schema    schema
 	mux       *http.ServeMux
 
-	mu    sync.Mutex
-	st    *state
-	saved []byte // the state file's last good content
+	mu       sync.Mutex
+	st       *state
+	saved    []byte   // the state file's last good content
+	xmlCache xmlCache // configurations' XML text in it
 }
 
 // NewServer builds an emulator, loading Options.StatePath when the file
@@ -191,9 +192,16 @@ func (s *Server) Start(ctx context.Context, addr string) (*Running, error) {
 		case err := <-serveErr:
 			run.done <- err
 		case <-ctx.Done():
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			// Requests under way get two seconds to finish. Connections a
+			// client opened but never used count as busy for Shutdown
+			// (for five seconds), so what is left then is closed.
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			err := srv.Shutdown(sctx)
+			if errors.Is(err, context.DeadlineExceeded) {
+				s.log.Debug("closing connections still open after the grace period")
+				err = srv.Close()
+			}
 			if serr := <-serveErr; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 				err = serr
 			}
@@ -367,7 +375,7 @@ func (s *Server) commit() error {
 	if s.statePath == "" {
 		return nil
 	}
-	data, err := s.st.marshal(s.account)
+	data, cache, err := s.st.marshal(s.account, s.xmlCache)
 	if err == nil {
 		err = writeFileAtomic(s.statePath, data)
 	}
@@ -381,7 +389,7 @@ func (s *Server) commit() error {
 		}
 		return fmt.Errorf("state file %s not written: %v", s.statePath, err)
 	}
-	s.saved = data
+	s.saved, s.xmlCache = data, cache
 	return nil
 }
 

@@ -137,35 +137,55 @@ type filePolicy struct {
 	Config   string    `json:"config"`
 }
 
-func (st *state) marshal(account string) ([]byte, error) {
+// xmlCache remembers the XML text of stored configurations between two
+// writes of the state file. Stored trees are never changed in place (an
+// update stores a new tree), so a tree's text never changes.
+type xmlCache map[*node]string
+
+func (st *state) marshal(account string, prev xmlCache) ([]byte, xmlCache, error) {
+	cache := xmlCache{}
+	text := func(n *node) string {
+		s, ok := prev[n]
+		if !ok {
+			s = n.String()
+		}
+		cache[n] = s
+		return s
+	}
 	f := fileState{Version: stateVersion, Account: account,
 		Distributions: []fileDist{}, OACs: []fileOAC{}, OAIs: []fileOAI{}, Policies: []filePolicy{}}
 	for _, id := range sortedKeys(st.distributions) {
 		d := st.distributions[id]
-		fd := fileDist{ID: d.id, ARN: d.arn, Domain: d.domain, ETag: d.etag, Modified: d.modified, Config: d.config.String()}
+		fd := fileDist{ID: d.id, ARN: d.arn, Domain: d.domain, ETag: d.etag, Modified: d.modified, Config: text(d.config)}
 		for _, t := range d.tags {
 			fd.Tags = append(fd.Tags, fileTag{t.key, t.value})
 		}
 		for _, inv := range d.invalidations {
-			fd.Invalidations = append(fd.Invalidations, fileInvalidation{inv.id, inv.created, inv.batch.String()})
+			fd.Invalidations = append(fd.Invalidations, fileInvalidation{inv.id, inv.created, text(inv.batch)})
 		}
 		f.Distributions = append(f.Distributions, fd)
 	}
 	for _, id := range sortedKeys(st.oacs) {
 		o := st.oacs[id]
-		f.OACs = append(f.OACs, fileOAC{o.id, o.etag, o.config.String()})
+		f.OACs = append(f.OACs, fileOAC{o.id, o.etag, text(o.config)})
 	}
 	for _, id := range sortedKeys(st.oais) {
 		o := st.oais[id]
-		f.OAIs = append(f.OAIs, fileOAI{o.id, o.etag, o.canonicalUser, o.config.String()})
+		f.OAIs = append(f.OAIs, fileOAI{o.id, o.etag, o.canonicalUser, text(o.config)})
 	}
 	for _, k := range allPolicyKinds() {
 		for _, id := range sortedKeys(st.policies[k]) {
 			p := st.policies[k][id]
-			f.Policies = append(f.Policies, filePolicy{k.String(), p.id, p.etag, p.modified, p.config.String()})
+			f.Policies = append(f.Policies, filePolicy{k.String(), p.id, p.etag, p.modified, text(p.config)})
 		}
 	}
-	return json.MarshalIndent(f, "", "  ")
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(f); err != nil {
+		return nil, nil, err
+	}
+	return b.Bytes(), cache, nil
 }
 
 // unmarshalState reads a state file; account is the account the file was
