@@ -20,8 +20,9 @@ func botocoreModel(t *testing.T) string {
 	if err == nil {
 		dirs = append(dirs, strings.TrimSpace(string(out)))
 	}
-	// Debian's awscli package installs botocore for the system Python.
-	dirs = append(dirs, "/usr/lib/python3/dist-packages/botocore")
+	// Debian's awscli package (CLI v2) installs botocore for the system
+	// Python, or inside awscli.
+	dirs = append(dirs, "/usr/lib/python3/dist-packages/botocore", "/usr/lib/python3/dist-packages/awscli/botocore")
 	for _, d := range dirs {
 		p := filepath.Join(d, "data", "cloudfront", "2020-05-31", "service-2.json.gz")
 		if _, err := os.Stat(p); err == nil {
