@@ -57,6 +57,9 @@ func errValidation(problems []string) *apiError {
 	if n > 1 {
 		noun = "errors"
 	}
+	if len(problems) > 10 {
+		problems = append(problems[:10:10], fmt.Sprintf("and %d more", n-10))
+	}
 	return errorf(http.StatusBadRequest, "MalformedXML", "%d validation %s detected: %s", n, noun, strings.Join(problems, "; "))
 }
 
