@@ -145,9 +145,12 @@ func render(format string, rep *report.Report, text report.TextOptions) ([]byte,
 // directory, so that a failed run never leaves half a report.
 func writeFile(path string, data []byte) error {
 	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return usageError{fmt.Errorf("-o %s: no directory %s", path, dir)}
+	}
 	tmp, err := os.CreateTemp(dir, ".s3front-*")
 	if err != nil {
-		return err
+		return fmt.Errorf("-o %s: %w", path, err)
 	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()

@@ -86,25 +86,10 @@ func TestEveryRuleHasFixtures(t *testing.T) {
 }
 
 // TestDocs keeps docs/rules (generated from each rule's documentation) in
-// sync; run with -update to regenerate.
+// sync: regenerate with go generate ./internal/rules (or -update here).
 func TestDocs(t *testing.T) {
 	dir := "../../docs/rules"
-	var index strings.Builder
-	index.WriteString("# Rules\n\nGenerated from `internal/rules/docs` by `go test ./internal/rules -run TestDocs -update`; do not edit.\n\n| ID | severity | title |\n|---|---|---|\n")
-	want := map[string]string{}
-	for _, r := range All() {
-		fmt := "# " + r.ID + ": " + r.Title + "\n\nSeverity: **" + string(r.Severity) + "**"
-		if len(r.Sections) > 0 {
-			fmt += " · SEMANTICS §" + strings.Join(r.Sections, ", §")
-		}
-		if len(r.Codes) > 0 {
-			fmt += " · error codes: `" + strings.Join(r.Codes, "`, `") + "`"
-		}
-		fmt += "\n\n" + r.Doc + "\n"
-		want[r.ID+".md"] = fmt
-		index.WriteString("| [`" + r.ID + "`](" + r.ID + ".md) | " + string(r.Severity) + " | " + r.Title + " |\n")
-	}
-	want["README.md"] = index.String()
+	want := Pages(All())
 	for name, content := range want {
 		path := filepath.Join(dir, name)
 		if *update {
@@ -115,7 +100,14 @@ func TestDocs(t *testing.T) {
 		}
 		got, err := os.ReadFile(path)
 		if err != nil || string(got) != content {
-			t.Errorf("%s is out of date; run go test ./internal/rules -run TestDocs -update", path)
+			t.Errorf("%s is out of date; run go generate ./internal/rules", path)
+		}
+	}
+	// No page for a rule that no longer exists.
+	files, _ := filepath.Glob(filepath.Join(dir, "*.md"))
+	for _, f := range files {
+		if _, ok := want[filepath.Base(f)]; !ok {
+			t.Errorf("%s documents no rule; remove it (go generate ./internal/rules does)", f)
 		}
 	}
 }
