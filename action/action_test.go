@@ -35,7 +35,9 @@ func s3front(t *testing.T) string {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, "s3front")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/s3front")
+	// -trimpath as in install.sh, so that TestInstallFromSource reuses
+	// the compiled packages.
+	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, "./cmd/s3front")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
