@@ -53,6 +53,9 @@ type Flow struct {
 	Steps     []Step
 	// FailedAt is the index in Steps of the deciding hop, or -1.
 	FailedAt int
+	// Intended is true when the path ends as the configuration intends
+	// (a refusal at FailedAt is then the protection working).
+	Intended bool
 	// Answer is what the viewer sees (200, 403 AccessDenied, cannot
 	// determine).
 	Answer string
@@ -74,7 +77,7 @@ func Method(scenario string) string {
 // same party is a step within it. The first failing hop (or, for an
 // unknown path, the first undecided one) is marked.
 func PathFlow(p Path) Flow {
-	fl := Flow{Anonymous: p.Scenario == "direct-anonymous-get", Method: Method(p.Scenario), FailedAt: -1, Answer: Answer(p)}
+	fl := Flow{Anonymous: p.Scenario == "direct-anonymous-get", Method: Method(p.Scenario), FailedAt: -1, Answer: Answer(p), Intended: Healthy(p)}
 	cur := LaneViewer
 	for _, h := range p.Trace {
 		to := HopLane(h.Hop)

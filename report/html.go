@@ -250,10 +250,14 @@ func SVG(p Path, id string) string {
 			cls = "step failed"
 			if st.Unknown {
 				cls = "step unknown"
+			} else if fl.Intended {
+				cls = "step refused"
 			}
 			band := "band"
 			if st.Unknown {
 				band = "band unk"
+			} else if fl.Intended {
+				band = "band ok"
 			}
 			fmt.Fprintf(&b, "<rect class=\"%s\" x=\"2\" y=\"%d\" width=\"%d\" height=\"%d\"/>", band, y-rowH+6, width-4, rowH)
 		}
@@ -263,9 +267,12 @@ func SVG(p Path, id string) string {
 			shown = true
 		}
 		if failed {
-			if st.Unknown {
+			switch {
+			case st.Unknown:
 				label = "? " + label + ": " + fl.Answer
-			} else {
+			case fl.Intended:
+				label = "✓ refused here, as intended: " + fl.Answer
+			default:
 				label = "✗ " + label + ": " + fl.Answer
 			}
 		}
@@ -278,7 +285,7 @@ func SVG(p Path, id string) string {
 		}
 		x1, x2 := x(st.From), x(st.To)
 		marker := "url(#" + id + "-a)"
-		if failed && !st.Unknown {
+		if failed && !st.Unknown && !fl.Intended {
 			marker = "url(#" + id + "-x)"
 		}
 		mid, anchor, room := (x1+x2)/2, "middle", 26*abs(int(st.To)-int(st.From))+10
@@ -299,7 +306,9 @@ func SVG(p Path, id string) string {
 		case "unknown":
 			cls = "answer unk"
 		}
-		if fl.Anonymous && p.Outcome == "allow" {
+		if fl.Intended {
+			cls = "answer ok"
+		} else if p.Outcome == "allow" {
 			cls = "answer fail"
 		}
 		fmt.Fprintf(&b, "<g class=\"%s\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#%s-a)\"/><text x=\"%d\" y=\"%d\">%s</text></g>\n",
@@ -342,7 +351,8 @@ svg .life{stroke:#b0b8c8;stroke-dasharray:4 4}
 svg .step line,svg .step path{stroke:#444;stroke-width:1.6;fill:none}
 svg text{font:12px system-ui,sans-serif;fill:#222}
 svg .answer text{text-anchor:middle}
-svg .band{fill:#ffe4e4}svg .band.unk{fill:#fff4d0}
+svg .band{fill:#ffe4e4}svg .band.unk{fill:#fff4d0}svg .band.ok{fill:#e6f4e6}
+svg .refused line,svg .refused path{stroke:var(--ok);stroke-width:2.2}svg .refused text{fill:var(--ok);font-weight:bold}
 svg .failed line,svg .failed path{stroke:var(--fail);stroke-width:2.4}
 svg .failed text{fill:var(--fail);font-weight:bold}
 svg .unknown line,svg .unknown path{stroke:var(--unk);stroke-width:2.2;stroke-dasharray:6 3}

@@ -59,10 +59,16 @@ func WriteMarkdown(w io.Writer, r *Report, o MarkdownOptions) error {
 			broken = append(broken, p)
 		}
 	}
-	if len(broken) > 0 {
+	switch {
+	case len(broken) > 0:
 		verdict = fmt.Sprintf("❌ %d broken %s", len(broken), plural(len(broken), "path", "paths"))
-	} else if s.Errors > 0 {
-		verdict = "❌ errors"
+	case s.Errors > 0:
+		verdict = fmt.Sprintf("❌ %s", count(s.Errors, "error"))
+	case len(unknown) > 0:
+		// Never green when something could not be decided.
+		verdict = fmt.Sprintf("❔ %d %s cannot be determined", len(unknown), plural(len(unknown), "path", "paths"))
+	case len(s.Incomplete) > 0:
+		verdict = "❔ incomplete"
 	}
 	fmt.Fprintf(&head, "## s3front: %s\n\n", verdict)
 	fmt.Fprintf(&head, "%s · paths: %d broken, %d unknown, %d as intended", strings.Join([]string{count(s.Errors, "error"), count(s.Warnings, "warning"), count(s.Notes, "note")}, ", "), s.Broken, s.Unknown, s.Intended)

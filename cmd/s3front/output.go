@@ -108,6 +108,16 @@ func (o *outputs) resolved() ([]output, error) {
 	if stdout > 1 {
 		return nil, fmt.Errorf("%d formats would be written to stdout; give each but one an -o FILE", stdout)
 	}
+	// Fail before checking anything when a file cannot be written.
+	for _, o := range list {
+		if o.file == "" {
+			continue
+		}
+		dir := filepath.Dir(o.file)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("-o %s: no directory %s", o.file, dir)
+		}
+	}
 	return list, nil
 }
 
@@ -145,9 +155,6 @@ func render(format string, rep *report.Report, text report.TextOptions) ([]byte,
 // directory, so that a failed run never leaves half a report.
 func writeFile(path string, data []byte) error {
 	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return usageError{fmt.Errorf("-o %s: no directory %s", path, dir)}
-	}
 	tmp, err := os.CreateTemp(dir, ".s3front-*")
 	if err != nil {
 		return fmt.Errorf("-o %s: %w", path, err)
