@@ -37,6 +37,13 @@ type modCfg struct {
 	// reads from a value (x.name, x[*].name, x["name"]): resource objects
 	// of types s3front does not model offer them as unknown strings.
 	attrNames map[string]map[string]bool
+	// structAttrs are the attributes (by type, as in attrNames) that
+	// expressions use as structures: reading into them (x.attr.y,
+	// x.attr[0]), iterating them (for, splat, for_each). Offered as
+	// unknown values of any type rather than as unknown strings.
+	// structVars are the variables used so.
+	structAttrs map[string]map[string]bool
+	structVars  map[string]bool
 	// comments maps file name to the comment lines of the file, for
 	// suppressions.
 	lines map[string][]string
@@ -237,6 +244,9 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 		callByKey: map[string]*callCfg{},
 		attrNames: map[string]map[string]bool{},
 		lines:     map[string][]string{},
+
+		structAttrs: map[string]map[string]bool{},
+		structVars:  map[string]bool{},
 	}
 	var diags hcl.Diagnostics
 	for _, f := range overrides {
@@ -262,7 +272,7 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 		}
 		diags = append(diags, m.decodeFile(pf.file)...)
 		if sb, ok := pf.file.Body.(*hclsyntax.Body); ok {
-			collectAttrNames(sb, m.attrNames)
+			collectAttrNames(sb, m)
 		}
 	}
 	return m, diags
@@ -505,23 +515,46 @@ func rangeLess(a, b hcl.Range) bool {
 
 // collectAttrNames records the attribute names expressions read from
 // resources: the steps of traversals after type.name (data.type.name),
-// and the names of relative traversals (splat and for expressions).
-func collectAttrNames(body *hclsyntax.Body, into map[string]map[string]bool) {
-	add := func(typ, name string) {
-		m := into[typ]
-		if m == nil {
-			m = map[string]bool{}
-			into[typ] = m
+// and the names of relative traversals (splat and for expressions). It
+// also records which attributes and variables are used as structures,
+// and makes the operators symbol-aware (see symbolAware).
+func collectAttrNames(body *hclsyntax.Body, m *modCfg) {
+	add := func(into map[string]map[string]bool, typ, name string) {
+		x := into[typ]
+		if x == nil {
+			x = map[string]bool{}
+			into[typ] = x
 		}
-		m[name] = true
+		x[name] = true
+	}
+	// structural marks the reference at the root of e as used as a
+	// structure (a for collection, a splat source, a for_each).
+	structural := func(e hclsyntax.Expression) {
+		st, ok := e.(*hclsyntax.ScopeTraversalExpr)
+		if !ok {
+			return
+		}
+		if typ, attr, ok := refAttr(st.Traversal); ok {
+			if typ == "var" {
+				m.structVars[attr] = true
+			} else {
+				add(m.structAttrs, typ, attr)
+			}
+		}
 	}
 	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		symbolAwareNode(n)
 		switch e := n.(type) {
 		case *hclsyntax.ScopeTraversalExpr:
 			root := e.Traversal.RootName()
 			skip := 2 // type.name
 			switch root {
-			case "var", "local", "each", "count", "path", "terraform", "module", "self":
+			case "var":
+				if name, ok := attrStep(e.Traversal, 1); ok && len(e.Traversal) > 2 {
+					m.structVars[name] = true
+				}
+				return nil
+			case "local", "each", "count", "path", "terraform", "module", "self":
 				return nil
 			case "data":
 				skip = 3
@@ -531,20 +564,63 @@ func collectAttrNames(body *hclsyntax.Body, into map[string]map[string]bool) {
 				}
 				root = "data." + t
 			}
+			first := true
 			for i, st := range e.Traversal {
 				if a, ok := st.(hcl.TraverseAttr); ok && i >= skip {
-					add(root, a.Name)
+					add(m.attrNames, root, a.Name)
+					if first && i+1 < len(e.Traversal) {
+						add(m.structAttrs, root, a.Name)
+					}
+					first = false
 				}
 			}
 		case *hclsyntax.RelativeTraversalExpr:
 			for _, st := range e.Traversal {
 				if a, ok := st.(hcl.TraverseAttr); ok {
-					add("", a.Name)
+					add(m.attrNames, "", a.Name)
 				}
+			}
+			structural(e.Source)
+		case *hclsyntax.IndexExpr:
+			structural(e.Collection)
+		case *hclsyntax.ForExpr:
+			structural(e.CollExpr)
+		case *hclsyntax.SplatExpr:
+			structural(e.Source)
+		case *hclsyntax.Attribute:
+			if e.Name == "for_each" {
+				structural(e.Expr)
 			}
 		}
 		return nil
 	})
+}
+
+// refAttr returns the variable (typ "var") or the resource type and
+// attribute a traversal reads: var.x, aws_x.y.attr, aws_x.y[0].attr,
+// data.t.n.attr.
+func refAttr(tr hcl.Traversal) (typ, attr string, ok bool) {
+	root := tr.RootName()
+	skip := 2
+	switch root {
+	case "var":
+		name, ok := attrStep(tr, 1)
+		return "var", name, ok
+	case "local", "each", "count", "path", "terraform", "module", "self":
+		return "", "", false
+	case "data":
+		t, ok := attrStep(tr, 1)
+		if !ok {
+			return "", "", false
+		}
+		root, skip = "data."+t, 3
+	}
+	for i, st := range tr {
+		if a, ok := st.(hcl.TraverseAttr); ok && i >= skip {
+			return root, a.Name, true
+		}
+	}
+	return "", "", false
 }
 
 type parsedFile struct {

@@ -542,7 +542,7 @@ func (mi *modInst) output(name string, rng hcl.Range) cty.Value {
 func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) expansion {
 	switch {
 	case count != nil:
-		v := sc.eval(count)
+		v := unmarked(sc.eval(count))
 		if !v.IsKnown() || hasAnySymbol(v) {
 			l.unresolved(count.Range(), what+" count", "count depends on a value s3front cannot know offline; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output")
 			return expansion{kind: 1}
@@ -569,7 +569,7 @@ func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) e
 		}
 		return e
 	case forEach != nil:
-		v := sc.eval(forEach)
+		v := unmarked(sc.eval(forEach))
 		if v.IsKnown() && v.Type() == cty.String && hasAnySymbol(v) {
 			// An unset variable without a type stands for a string
 			// symbol; as a for_each it is simply unknown.

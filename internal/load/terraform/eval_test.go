@@ -187,7 +187,7 @@ func TestUnresolved(t *testing.T) {
 		{"remote module not installed", map[string]string{"main.tf": `module "cdn" {
   source = "git::https://example.com/cdn.git"
 }`}, `module "cdn"`, "terraform init"},
-		{"unknown function", map[string]string{"main.tf": `resource "aws_s3_bucket" "x" { bucket = cidrsubnet("10.0.0.0/8", 8, 1) }`}, "function cidrsubnet()", "does not evaluate"},
+		{"unknown function", map[string]string{"main.tf": `resource "aws_s3_bucket" "x" { bucket = rsadecrypt("x", "y") }`}, "function rsadecrypt()", "does not evaluate"},
 		{"for_each on unknown", map[string]string{"main.tf": `
 variable "names" { type = set(string) }
 resource "aws_s3_bucket" "x" {
@@ -461,11 +461,13 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// TestUntypedUnsetVariable: an unset variable without a type is a string
-// symbol; used as a collection it is unknown, never a wrong guess.
+// TestUntypedUnsetVariable: an unset variable without a type used as a
+// string is a string symbol; used as a collection it is unknown, never a
+// wrong guess.
 func TestUntypedUnsetVariable(t *testing.T) {
 	cfg := mustLoad(t, map[string]string{"main.tf": `
 variable "names" {}
+variable "name" {}
 resource "aws_s3_bucket" "c" {
   count  = length(var.names)
   bucket = "c${count.index}"
@@ -474,8 +476,8 @@ resource "aws_s3_bucket" "f" {
   for_each = var.names
   bucket   = each.key
 }
-resource "aws_s3_bucket" "named" { bucket = var.names }`}, Options{})
-	if got := bucketNames(cfg); len(got) != 1 || got[0] != "aws_s3_bucket.named=${var.names}" {
+resource "aws_s3_bucket" "named" { bucket = var.name }`}, Options{})
+	if got := bucketNames(cfg); len(got) != 1 || got[0] != "aws_s3_bucket.named=${var.name}" {
 		t.Errorf("buckets %v", got)
 	}
 	var whats []string

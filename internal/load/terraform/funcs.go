@@ -14,6 +14,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -38,99 +39,157 @@ const (
 // any other function is reported as unresolved input, never guessed.
 func (l *loader) functions() map[string]function.Function {
 	f := map[string]function.Function{
-		"abs":             stdlib.AbsoluteFunc,
-		"alltrue":         allTrueFunc,
-		"anytrue":         anyTrueFunc,
-		"base64decode":    base64DecodeFunc,
-		"base64encode":    base64EncodeFunc,
-		"ceil":            stdlib.CeilFunc,
-		"chomp":           stdlib.ChompFunc,
-		"chunklist":       stdlib.ChunklistFunc,
-		"coalesce":        coalesceFunc,
-		"coalescelist":    stdlib.CoalesceListFunc,
-		"compact":         stdlib.CompactFunc,
-		"concat":          stdlib.ConcatFunc,
-		"contains":        stdlib.ContainsFunc,
-		"csvdecode":       stdlib.CSVDecodeFunc,
-		"distinct":        stdlib.DistinctFunc,
-		"element":         stdlib.ElementFunc,
-		"endswith":        endsWithFunc,
-		"flatten":         stdlib.FlattenFunc,
-		"floor":           stdlib.FloorFunc,
-		"format":          limitedFormat(stdlib.FormatFunc),
-		"formatdate":      stdlib.FormatDateFunc,
-		"formatlist":      limitedFormat(stdlib.FormatListFunc),
-		"indent":          indentFunc,
-		"index":           indexFunc,
-		"join":            stdlib.JoinFunc,
-		"jsondecode":      stdlib.JSONDecodeFunc,
-		"jsonencode":      stdlib.JSONEncodeFunc,
-		"keys":            stdlib.KeysFunc,
-		"length":          lengthFunc,
-		"log":             stdlib.LogFunc,
-		"lookup":          stdlib.LookupFunc,
-		"lower":           stdlib.LowerFunc,
-		"max":             stdlib.MaxFunc,
-		"md5":             hashFunc(func(b []byte) string { s := md5.Sum(b); return hex.EncodeToString(s[:]) }),
-		"merge":           stdlib.MergeFunc,
-		"min":             stdlib.MinFunc,
-		"nonsensitive":    identityFunc,
-		"one":             oneFunc,
-		"parseint":        stdlib.ParseIntFunc,
-		"pow":             stdlib.PowFunc,
-		"range":           stdlib.RangeFunc,
-		"regex":           stdlib.RegexFunc,
-		"regexall":        stdlib.RegexAllFunc,
-		"replace":         replaceFunc,
-		"reverse":         stdlib.ReverseListFunc,
-		"sensitive":       identityFunc,
-		"setintersection": stdlib.SetIntersectionFunc,
-		"setproduct":      limitedSetProduct,
-		"setsubtract":     stdlib.SetSubtractFunc,
-		"setunion":        stdlib.SetUnionFunc,
-		"sha1":            hashFunc(func(b []byte) string { s := sha1.Sum(b); return hex.EncodeToString(s[:]) }),
-		"sha256":          hashFunc(func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }),
-		"sha512":          hashFunc(func(b []byte) string { s := sha512.Sum512(b); return hex.EncodeToString(s[:]) }),
-		"signum":          stdlib.SignumFunc,
-		"slice":           stdlib.SliceFunc,
-		"sort":            stdlib.SortFunc,
-		"split":           stdlib.SplitFunc,
-		"startswith":      startsWithFunc,
-		"strcontains":     strContainsFunc,
-		"strrev":          stdlib.ReverseFunc,
-		"substr":          stdlib.SubstrFunc,
-		"sum":             sumFunc,
-		"timeadd":         stdlib.TimeAddFunc,
-		"title":           stdlib.TitleFunc,
-		"tobool":          stdlib.MakeToFunc(cty.Bool),
-		"tolist":          stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
-		"tomap":           stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
-		"tonumber":        stdlib.MakeToFunc(cty.Number),
-		"toset":           stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
-		"tostring":        stdlib.MakeToFunc(cty.String),
-		"trim":            stdlib.TrimFunc,
-		"trimprefix":      stdlib.TrimPrefixFunc,
-		"trimspace":       stdlib.TrimSpaceFunc,
-		"trimsuffix":      stdlib.TrimSuffixFunc,
-		"upper":           stdlib.UpperFunc,
-		"urlencode":       urlEncodeFunc,
-		"values":          stdlib.ValuesFunc,
-		"zipmap":          stdlib.ZipmapFunc,
-		"try":             tryfunc.TryFunc,
-		"can":             tryfunc.CanFunc,
-		"timestamp":       unknownStringFunc,
-		"plantimestamp":   unknownStringFunc,
-		"uuid":            unknownStringFunc,
-		"bcrypt":          unknownStringFunc,
-		"basename":        pathFunc(path.Base),
-		"dirname":         pathFunc(path.Dir),
-		"abspath":         pathFunc(func(s string) string { return s }),
+		"abs":              stdlib.AbsoluteFunc,
+		"alltrue":          allTrueFunc,
+		"anytrue":          anyTrueFunc,
+		"base64decode":     base64DecodeFunc,
+		"base64encode":     base64EncodeFunc,
+		"base64gzip":       base64GzipFunc,
+		"base64sha256":     base64Hash(sha256Sum),
+		"base64sha512":     base64Hash(sha512Sum),
+		"ceil":             stdlib.CeilFunc,
+		"cidrhost":         cidrHostFunc,
+		"cidrnetmask":      cidrNetmaskFunc,
+		"cidrsubnet":       cidrSubnetFunc,
+		"cidrsubnets":      cidrSubnetsFunc,
+		"chomp":            stdlib.ChompFunc,
+		"chunklist":        stdlib.ChunklistFunc,
+		"coalesce":         coalesceFunc,
+		"coalescelist":     stdlib.CoalesceListFunc,
+		"compact":          stdlib.CompactFunc,
+		"concat":           stdlib.ConcatFunc,
+		"contains":         stdlib.ContainsFunc,
+		"csvdecode":        stdlib.CSVDecodeFunc,
+		"distinct":         stdlib.DistinctFunc,
+		"element":          elementFunc,
+		"ephemeralasnull":  identityFunc,
+		"endswith":         endsWithFunc,
+		"flatten":          stdlib.FlattenFunc,
+		"floor":            stdlib.FloorFunc,
+		"format":           limitedFormat(stdlib.FormatFunc),
+		"formatdate":       stdlib.FormatDateFunc,
+		"formatlist":       limitedFormat(stdlib.FormatListFunc),
+		"indent":           indentFunc,
+		"index":            indexFunc,
+		"join":             stdlib.JoinFunc,
+		"jsondecode":       stdlib.JSONDecodeFunc,
+		"jsonencode":       stdlib.JSONEncodeFunc,
+		"keys":             stdlib.KeysFunc,
+		"length":           lengthFunc,
+		"log":              stdlib.LogFunc,
+		"lookup":           lookupFunc,
+		"lower":            stdlib.LowerFunc,
+		"matchkeys":        matchkeysFunc,
+		"max":              stdlib.MaxFunc,
+		"md5":              hashFunc(func(b []byte) string { s := md5.Sum(b); return hex.EncodeToString(s[:]) }),
+		"merge":            stdlib.MergeFunc,
+		"min":              stdlib.MinFunc,
+		"nonsensitive":     nonsensitiveFunc,
+		"issensitive":      isSensitiveFunc,
+		"one":              oneFunc,
+		"parseint":         stdlib.ParseIntFunc,
+		"pow":              stdlib.PowFunc,
+		"range":            stdlib.RangeFunc,
+		"regex":            stdlib.RegexFunc,
+		"regexall":         stdlib.RegexAllFunc,
+		"replace":          replaceFunc,
+		"reverse":          stdlib.ReverseListFunc,
+		"sensitive":        sensitiveFunc,
+		"setintersection":  stdlib.SetIntersectionFunc,
+		"setproduct":       limitedSetProduct,
+		"setsubtract":      stdlib.SetSubtractFunc,
+		"setunion":         stdlib.SetUnionFunc,
+		"sha1":             hashFunc(func(b []byte) string { s := sha1.Sum(b); return hex.EncodeToString(s[:]) }),
+		"sha256":           hashFunc(func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }),
+		"sha512":           hashFunc(func(b []byte) string { s := sha512.Sum512(b); return hex.EncodeToString(s[:]) }),
+		"signum":           stdlib.SignumFunc,
+		"slice":            stdlib.SliceFunc,
+		"sort":             stdlib.SortFunc,
+		"split":            stdlib.SplitFunc,
+		"startswith":       startsWithFunc,
+		"strcontains":      strContainsFunc,
+		"strrev":           stdlib.ReverseFunc,
+		"substr":           stdlib.SubstrFunc,
+		"sum":              sumFunc,
+		"textdecodebase64": textDecodeBase64Func,
+		"textencodebase64": textEncodeBase64Func,
+		"timeadd":          stdlib.TimeAddFunc,
+		"timecmp":          timeCmpFunc,
+		"title":            stdlib.TitleFunc,
+		"tobool":           stdlib.MakeToFunc(cty.Bool),
+		"tolist":           stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
+		"tomap":            stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+		"tonumber":         stdlib.MakeToFunc(cty.Number),
+		"toset":            stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+		"tostring":         stdlib.MakeToFunc(cty.String),
+		"transpose":        transposeFunc,
+		"trim":             stdlib.TrimFunc,
+		"trimprefix":       stdlib.TrimPrefixFunc,
+		"trimspace":        stdlib.TrimSpaceFunc,
+		"trimsuffix":       stdlib.TrimSuffixFunc,
+		"upper":            stdlib.UpperFunc,
+		"urlencode":        urlEncodeFunc,
+		"uuidv5":           uuidv5Func,
+		"values":           stdlib.ValuesFunc,
+		"zipmap":           stdlib.ZipmapFunc,
+		"try":              tryfunc.TryFunc,
+		"can":              tryfunc.CanFunc,
+		"timestamp":        unknownStringFunc,
+		"plantimestamp":    unknownStringFunc,
+		"uuid":             unknownStringFunc,
+		"bcrypt":           unknownStringFunc,
+		"basename":         pathFunc(path.Base),
+		"dirname":          pathFunc(path.Dir),
+		"abspath":          absPathFunc,
+		"pathexpand":       pathExpandFunc,
+		"yamldecode":       yamlDecodeFunc,
+		"yamlencode":       yamlEncodeFunc,
 	}
 	f["file"] = l.fileFunc()
 	f["fileexists"] = l.fileExistsFunc()
+	f["filebase64"] = l.fileBytesFunc(base64.StdEncoding.EncodeToString)
+	f["filemd5"] = l.fileBytesFunc(hexSum(md5Sum))
+	f["filesha1"] = l.fileBytesFunc(hexSum(sha1Sum))
+	f["filesha256"] = l.fileBytesFunc(hexSum(sha256Sum))
+	f["filesha512"] = l.fileBytesFunc(hexSum(sha512Sum))
+	f["filebase64sha256"] = l.fileBytesFunc(base64Sum(sha256Sum))
+	f["filebase64sha512"] = l.fileBytesFunc(base64Sum(sha512Sum))
+	f["fileset"] = l.fileSetFunc()
 	f["templatefile"] = l.templateFileFunc(f)
+	f["templatestring"] = l.templateStringFunc(f)
+	for name, fn := range f {
+		if name != "try" && name != "can" {
+			f[name] = symbolAwareFunc(name, fn)
+		}
+	}
 	return f
 }
+
+// sensitiveFunc marks a value sensitive, as Terraform does; the mark
+// follows every value computed from it.
+var sensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl:   func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0].Mark(sensitiveMark), nil },
+})
+
+var nonsensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, marks := args[0].Unmark()
+		delete(marks, sensitiveMark)
+		return v.WithMarks(marks), nil
+	},
+})
+
+var isSensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
+	Type:   function.StaticReturnType(cty.Bool),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return cty.BoolVal(args[0].HasMark(sensitiveMark)), nil
+	},
+})
 
 var identityFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
@@ -178,6 +237,12 @@ var lengthFunc = function.New(&function.Spec{
 	},
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 		v := args[0]
+		switch ty := v.Type(); {
+		case ty.IsTupleType():
+			return cty.NumberIntVal(int64(len(ty.TupleElementTypes()))), nil
+		case ty.IsObjectType():
+			return cty.NumberIntVal(int64(len(ty.AttributeTypes()))), nil
+		}
 		if !v.IsKnown() {
 			return cty.UnknownVal(cty.Number), nil
 		}
@@ -187,9 +252,6 @@ var lengthFunc = function.New(&function.Spec{
 				return cty.UnknownVal(cty.Number), nil
 			}
 			return stdlib.Strlen(v)
-		}
-		if v.Type().IsTupleType() || v.Type().IsObjectType() {
-			return cty.NumberIntVal(int64(v.LengthInt())), nil
 		}
 		return v.Length(), nil
 	},
@@ -335,18 +397,6 @@ var base64EncodeFunc = function.New(&function.Spec{
 	},
 })
 
-var base64DecodeFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "str", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		b, err := base64.StdEncoding.DecodeString(args[0].AsString())
-		if err != nil {
-			return cty.NilVal, errors.New("invalid base64 data")
-		}
-		return cty.StringVal(string(b)), nil
-	},
-})
-
 var urlEncodeFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "str", Type: cty.String}},
 	Type:   function.StaticReturnType(cty.String),
@@ -390,8 +440,10 @@ var indentFunc = function.New(&function.Spec{
 // strings.
 func limitedFormat(fn function.Function) function.Function {
 	return function.New(&function.Spec{
-		Params:   []function.Parameter{{Name: "format", Type: cty.String}},
-		VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true},
+		Params: []function.Parameter{{Name: "format", Type: cty.String}},
+		// Not AllowDynamicType: as in the cty version Terraform uses, an
+		// argument of unknown type (a bare null) gives an unknown result.
+		VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true},
 		Type: func(args []cty.Value) (cty.Type, error) {
 			if args[0].IsKnown() && !args[0].IsNull() && hugeWidth(args[0].AsString()) {
 				return cty.NilType, fmt.Errorf("format widths above %d are not supported", maxStringWidth)
@@ -476,6 +528,9 @@ func (l *loader) fileFunc() function.Function {
 			if err != nil {
 				return cty.NilVal, err
 			}
+			if !utf8.Valid(data) {
+				return cty.NilVal, fmt.Errorf("contents of %s are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents", full)
+			}
 			s := string(data)
 			l.fileOrigins[s] = full
 			return cty.StringVal(s), nil
@@ -493,7 +548,13 @@ func (l *loader) fileExistsFunc() function.Function {
 				return cty.False, nil
 			}
 			st, err := fs.Stat(l.fsys, full)
-			return cty.BoolVal(err == nil && !st.IsDir()), nil
+			if err != nil {
+				return cty.False, nil
+			}
+			if !st.Mode().IsRegular() {
+				return cty.NilVal, fmt.Errorf("%s is not a regular file, but %q", full, st.Mode().Type().String())
+			}
+			return cty.True, nil
 		},
 	})
 }
@@ -509,38 +570,50 @@ func (l *loader) templateFileFunc(base map[string]function.Function) function.Fu
 			if err != nil {
 				return cty.NilVal, err
 			}
-			vars := args[1]
-			if !vars.IsWhollyKnown() {
-				return cty.UnknownVal(cty.String), nil
-			}
-			if vars.IsNull() || !(vars.Type().IsObjectType() || vars.Type().IsMapType()) {
-				return cty.NilVal, errors.New("vars must be an object")
-			}
-			expr, diags := hclsyntax.ParseTemplate(data, full, hcl.InitialPos)
-			if diags.HasErrors() {
-				return cty.NilVal, diags
-			}
-			fns := make(map[string]function.Function, len(base))
-			for k, v := range base {
-				if k != "templatefile" {
-					fns[k] = v
-				}
-			}
-			ctx := &hcl.EvalContext{Variables: vars.AsValueMap(), Functions: fns}
-			v, diags := safeValue(expr, ctx)
-			if diags.HasErrors() {
-				return cty.NilVal, diags
-			}
-			s, err := convert.Convert(v, cty.String)
-			if err != nil {
-				return cty.NilVal, err
-			}
-			if s.IsKnown() && !s.IsNull() {
+			s, err := l.renderTemplate(data, full, args[1], base)
+			if err == nil && s.IsKnown() && !s.IsNull() {
 				l.fileOrigins[s.AsString()] = full
 			}
-			return s, nil
+			return s, err
 		},
 	})
+}
+
+// renderTemplate renders template text with vars and every function but
+// templatefile and templatestring.
+func (l *loader) renderTemplate(data []byte, name string, vars cty.Value, base map[string]function.Function) (cty.Value, error) {
+	if !vars.IsWhollyKnown() {
+		return cty.UnknownVal(cty.String), nil
+	}
+	if vars.IsNull() || !(vars.Type().IsObjectType() || vars.Type().IsMapType()) {
+		return cty.NilVal, errors.New("vars must be an object")
+	}
+	expr, diags := hclsyntax.ParseTemplate(data, name, hcl.InitialPos)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	symbolAware(expr)
+	fns := make(map[string]function.Function, len(base))
+	for k, v := range base {
+		if k != "templatefile" && k != "templatestring" {
+			fns[k] = v
+		}
+	}
+	ctx := &hcl.EvalContext{Variables: vars.AsValueMap(), Functions: fns}
+	for _, tr := range expr.Variables() {
+		if _, ok := ctx.Variables[tr.RootName()]; !ok {
+			return cty.NilVal, fmt.Errorf("vars map does not contain key %q, referenced at %s", tr.RootName(), rangeString(tr.SourceRange()))
+		}
+	}
+	v, diags := safeValue(expr, ctx)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	s, err := convert.Convert(v, cty.String)
+	if err != nil {
+		return cty.NilVal, err
+	}
+	return s, nil
 }
 
 // coalesceFunc is Terraform's coalesce: the first argument that is
@@ -575,3 +648,9 @@ var coalesceFunc = function.New(&function.Spec{
 		return cty.NilVal, errors.New("no non-null, non-empty-string arguments")
 	},
 })
+
+// tfMark is a cty mark s3front puts on values: sensitiveMark is
+// Terraform's sensitive(), which Terraform shows as (sensitive value).
+type tfMark string
+
+const sensitiveMark = tfMark("sensitive")

@@ -152,7 +152,7 @@ func (l *loader) valueNode(expr hcl.Expression, sc *scope, v cty.Value, depth in
 	if v == cty.NilVal {
 		v = cty.NullVal(cty.DynamicPseudoType)
 	}
-	v, _ = v.UnmarkDeep()
+	v = unmarked(v)
 	// Follow a reference to a local value, for its positions.
 	if st, ok := expr.(*hclsyntax.ScopeTraversalExpr); ok && sc != nil && len(st.Traversal) == 2 && st.Traversal.RootName() == "local" {
 		if name, ok := attrStep(st.Traversal, 1); ok {

@@ -38,6 +38,17 @@ type evAttr struct {
 	// refs are the references of the attribute's expression in plan
 	// JSON (configuration section), for attributes known only after apply.
 	refs []string
+	// raw is val with its marks (the unresolved inputs it depends on), for
+	// references to the attribute; val has none, for the builders.
+	raw cty.Value
+}
+
+// marked is the attribute's value as references see it.
+func (a *evAttr) marked() cty.Value {
+	if a.raw != cty.NilVal {
+		return a.raw
+	}
+	return a.val
 }
 
 func (b *evBlock) attr(name string) *evAttr {
@@ -79,7 +90,7 @@ func (b *evBlock) first(typ string) *evBlock {
 func (b *evBlock) value() cty.Value {
 	m := make(map[string]cty.Value, len(b.attrs)+len(b.blocks))
 	for n, a := range b.attrs {
-		m[n] = a.val
+		m[n] = a.marked()
 	}
 	var types []string
 	byType := map[string][]cty.Value{}
@@ -209,7 +220,7 @@ func (l *loader) dynamic(db *hcl.Block, sch *schema, sc *scope) []*evBlock {
 		return nil
 	}
 	fe := c.Attributes["for_each"]
-	v := sc.eval(fe.Expr)
+	v := unmarked(sc.eval(fe.Expr))
 	if !v.IsKnown() {
 		l.unresolved(fe.Expr.Range(), "dynamic "+strconvQuote(typ)+" for_each",
 			"the collection is not known offline, so the "+typ+" blocks it generates are left out")
@@ -319,9 +330,15 @@ func (r *resInst) object() cty.Value {
 	if r.node.cfg.mode == dataMode {
 		typ = "data." + typ
 	}
+	structs := r.node.mi.cfg.structAttrs[typ]
 	for _, names := range []map[string]bool{r.node.mi.cfg.attrNames[typ], r.node.mi.cfg.attrNames[""]} {
 		for n := range names {
-			if _, ok := m[n]; !ok {
+			if _, ok := m[n]; ok {
+				continue
+			}
+			if structs[n] {
+				m[n] = unknownInput(r.addr + "." + n)
+			} else {
 				m[n] = cty.StringVal(ident.New(ident.Any, r.addr+"."+n))
 			}
 		}
@@ -334,17 +351,22 @@ func (r *resInst) object() cty.Value {
 func (l *loader) evalAttr(name string, expr hcl.Expression, pos source.Pos, sc *scope) *evAttr {
 	a := &evAttr{name: name, pos: pos, expr: expr, sc: sc}
 	if call, ok := unwrapExpr(expr).(*hclsyntax.FunctionCallExpr); ok && call.Name == "jsonencode" && len(call.Args) == 1 && !call.ExpandFinal {
-		arg := sc.eval(call.Args[0])
+		raw := sc.eval(call.Args[0])
+		arg, marks := raw, cty.NewValueMarks()
+		if containsMarked(raw) {
+			arg, marks = raw.UnmarkDeep()
+		}
 		a.jsonArg = arg
+		a.val = cty.UnknownVal(cty.String)
 		if arg.IsWhollyKnown() {
 			if v, err := stdlib.JSONEncode(arg); err == nil {
 				a.val = v
-				return a
 			}
 		}
-		a.val = cty.UnknownVal(cty.String)
+		a.raw = a.val.WithMarks(marks)
 		return a
 	}
-	a.val = sc.eval(expr)
+	a.raw = sc.eval(expr)
+	a.val = unmarked(a.raw)
 	return a
 }

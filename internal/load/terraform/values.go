@@ -18,7 +18,7 @@ func strVal(v cty.Value) (string, bool) {
 	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
 		return "", false
 	}
-	v, _ = v.UnmarkDeep()
+	v = unmarked(v)
 	if !v.Type().IsPrimitiveType() {
 		return "", false
 	}
@@ -46,7 +46,7 @@ func boolVal(v cty.Value) (bool, bool) {
 	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
 		return false, false
 	}
-	v, _ = v.UnmarkDeep()
+	v = unmarked(v)
 	c, err := convert.Convert(v, cty.Bool)
 	if err != nil || c.IsNull() || !c.IsKnown() {
 		return false, false
@@ -59,7 +59,7 @@ func intVal(v cty.Value) (int64, bool) {
 	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
 		return 0, false
 	}
-	v, _ = v.UnmarkDeep()
+	v = unmarked(v)
 	c, err := convert.Convert(v, cty.Number)
 	if err != nil || c.IsNull() || !c.IsKnown() {
 		return 0, false
@@ -81,7 +81,7 @@ func stringList(v cty.Value) []string {
 	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
 		return nil
 	}
-	v, _ = v.UnmarkDeep()
+	v = unmarked(v)
 	if v.Type().IsPrimitiveType() {
 		if s, ok := strVal(v); ok {
 			return []string{s}
@@ -123,4 +123,41 @@ func errText(err error) string {
 		return s[i+2:]
 	}
 	return s
+}
+
+// unmarked is v without marks, cheap when it has none.
+func unmarked(v cty.Value) cty.Value {
+	if v == cty.NilVal || !containsMarked(v) {
+		return v
+	}
+	u, _ := v.UnmarkDeep()
+	return u
+}
+
+// containsMarked is cty's ContainsMarked without building paths.
+func containsMarked(v cty.Value) bool {
+	if v.IsMarked() {
+		return true
+	}
+	if !v.IsKnown() || v.IsNull() {
+		return false
+	}
+	ty := v.Type()
+	switch {
+	case ty.IsPrimitiveType():
+		return false
+	case ty.IsObjectType():
+		for name := range ty.AttributeTypes() {
+			if containsMarked(v.GetAttr(name)) {
+				return true
+			}
+		}
+		return false
+	}
+	for it := v.ElementIterator(); it.Next(); {
+		if _, x := it.Element(); containsMarked(x) {
+			return true
+		}
+	}
+	return false
 }

@@ -200,10 +200,15 @@ func (l *loader) variableValue(mi *modInst, vc *varCfg) cty.Value {
 		}
 		l.unresolved(vc.rng, `variable "`+vc.name+`"`+inModule(mi), "the variable has no value: "+how+"; values that depend on it are unknown")
 		l.unres[len(l.unres)-1].Names = []string{name}
-		if !typed || ty == cty.String || ty == cty.DynamicPseudoType {
+		switch {
+		case typed && ty == cty.String, !typed && !mi.cfg.structVars[vc.name]:
+			// A string: an unknown with an identity, equal to itself
+			// wherever it is used.
 			return cty.StringVal(ident.New(ident.Any, name))
+		case ty == cty.DynamicPseudoType:
+			return unknownInput(name)
 		}
-		return cty.UnknownVal(ty)
+		return cty.UnknownVal(ty).Mark(inputMark(name))
 	}
 	if defs != nil && val.IsKnown() && !val.IsNull() {
 		val = safeApplyDefaults(defs, val)
