@@ -213,3 +213,41 @@ func TestMixedFolder(t *testing.T) {
 		t.Errorf("want the OAI + SSE-KMS outage in both the Terraform and the template, each in its root, got %v", found)
 	}
 }
+
+// TestNoSymbolMarkers checks that identity symbols (private-use
+// characters U+E000 and U+E001, see package ident) never reach a user:
+// the text (verbose, every path) and JSON output of every corpus case are
+// free of them.
+func TestNoSymbolMarkers(t *testing.T) {
+	cases, err := corpus.Cases("testdata/scenarios", "testdata/corpus", "testdata/snapshots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			exp, err := corpus.ReadExpect(c.Expect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if exp.Error != "" {
+				return
+			}
+			rep := checkPath(t, c.Input)
+			var text, js bytes.Buffer
+			if err := report.WriteText(&text, rep, report.TextOptions{Verbose: true, All: true}); err != nil {
+				t.Fatal(err)
+			}
+			if err := report.WriteJSON(&js, rep); err != nil {
+				t.Fatal(err)
+			}
+			for name, out := range map[string]string{"text": text.String(), "JSON": js.String()} {
+				for i, line := range strings.Split(out, "\n") {
+					if strings.ContainsAny(line, "\uE000\uE001") || strings.Contains(line, `\ue000`) || strings.Contains(line, `\ue001`) {
+						t.Errorf("%s output line %d holds a symbol marker: %s", name, i+1, strings.NewReplacer("\uE000", "<U+E000>", "\uE001", "<U+E001>").Replace(line))
+					}
+				}
+			}
+		})
+	}
+}

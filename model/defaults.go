@@ -2,6 +2,7 @@ package model
 
 import (
 	"github.com/s3front/s3front/iam"
+	"github.com/s3front/s3front/ident"
 	"github.com/s3front/s3front/source"
 )
 
@@ -91,11 +92,21 @@ func DefaultKeyPolicy(partition, account, name string, pos source.Pos) (*iam.Pol
 	return iam.FromNode(doc, iam.Resource, name+" (default key policy)")
 }
 
+// accountName names an account for people: "account 111122223333", or,
+// for an account known only as the one a provider configuration or stack
+// deploys to, "the account of provider.aws".
+func accountName(id string) string {
+	if sym, ok := ident.IsSymbol(id); ok {
+		return "the account of " + sym.Name
+	}
+	return "account " + ident.Render(id)
+}
+
 // NewAccount returns an account whose Block Public Access settings and
 // organization are unknown until the input says otherwise: the account
 // level is not part of most configurations, and s3front never assumes it.
 func NewAccount(id Value[string], partition string, src Src) *Account {
-	missing := "account-level Block Public Access of account " + id.V + " is not in the input (aws_s3_account_public_access_block or a live scan)"
+	missing := "account-level Block Public Access of " + accountName(id.V) + " is not in the input (aws_s3_account_public_access_block or a live scan)"
 	org := "the account's AWS Organizations membership is not in the input"
 	return &Account{
 		ID:        id,

@@ -314,20 +314,22 @@ func checkUnresolved(p *pass) {
 					break
 				}
 				for _, n := range u.Names {
-					if strings.Contains(m, "${"+n+"}") {
+					if strings.Contains(m, "${"+n+"}") || strings.Contains(m, "${"+n+".") {
 						paths = append(paths, PathID(path))
 						break missing
 					}
 				}
 			}
 		}
+		at := u.Src
 		msg := fmt.Sprintf("cannot determine %s: %s", u.What, u.Why)
+		if at.Resource == "" || at.Resource == u.What {
+			// The finding's resource names the input: don't repeat it.
+			at.Resource = u.What
+			msg = "cannot be determined offline: " + u.Why
+		}
 		if len(paths) > 0 {
 			msg += fmt.Sprintf("; %d simulated path(s) stay unknown because of it", len(paths))
-		}
-		at := u.Src
-		if at.Resource == "" {
-			at.Resource = u.What
 		}
 		p.report(at, msg, "provide the missing input (see the message) and run again", nil, paths...)
 	}

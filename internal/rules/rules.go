@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/s3front/s3front/ident"
 	"github.com/s3front/s3front/internal/sim"
 	"github.com/s3front/s3front/model"
 	"github.com/s3front/s3front/report"
@@ -106,7 +107,7 @@ func PathID(p *sim.Path) string {
 	if p.Scenario == sim.ViewerGetExisting {
 		parts = append(parts, p.Key)
 	}
-	return strings.Join(parts, " ")
+	return ident.Render(strings.Join(parts, " "))
 }
 
 func originLabel(o *model.Origin) string {

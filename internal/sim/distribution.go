@@ -27,13 +27,18 @@ type target struct {
 	group string
 	// failover is true for members after the primary.
 	failover bool
+	// uncertain, when set, says why it is unknown whether the behavior
+	// sends requests to this origin at all (an origin ID or target not
+	// known offline): the origin's paths are then unknown.
+	uncertain string
 }
 
 // targets resolves a behavior's target origin ID to origins, expanding
 // origin groups into their members (primary first).
 func targets(d *model.Distribution, b *model.Behavior) ([]target, string) {
 	if !b.TargetOrigin.Known {
-		return nil, "the behavior's target origin is unknown: " + b.TargetOrigin.Missing
+		why := "the behavior's target origin is unknown: " + b.TargetOrigin.Missing
+		return candidates(d, why, func(*model.Origin) bool { return true }), why
 	}
 	id := b.TargetOrigin.V
 	for _, o := range d.Origins {
@@ -58,7 +63,22 @@ func targets(d *model.Distribution, b *model.Behavior) ([]target, string) {
 		}
 		return out, ""
 	}
+	why := "cannot tell whether the behavior's target origin " + quote(ident.Render(id)) + " is this origin until the origin IDs are known"
+	if ts := candidates(d, why, func(o *model.Origin) bool { return !o.ID.Known || ident.Equal(o.ID.V, id) == ident.Unknown }); len(ts) > 0 {
+		return ts, why
+	}
 	return nil, "no origin or origin group has the ID " + quote(ident.Render(id))
+}
+
+// candidates are the origins a behavior may target, each uncertain.
+func candidates(d *model.Distribution, why string, may func(*model.Origin) bool) []target {
+	var out []target
+	for _, o := range d.Origins {
+		if may(o) {
+			out = append(out, target{origin: o, uncertain: why})
+		}
+	}
+	return out
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
@@ -81,6 +101,15 @@ func (s *simulator) distribution(d *model.Distribution) ([]*Path, []*Cause) {
 			oc := s.originCtx(d, b, t)
 			if oc == nil {
 				continue // not an S3 origin: outside what s3front simulates
+			}
+			if t.uncertain != "" {
+				oc.missing = append([]string{t.uncertain}, oc.missing...)
+				for i := range oc.hops {
+					if oc.hops[i].Name == "cloudfront" {
+						oc.hops[i].Result = Maybe
+						oc.hops[i].Detail = t.uncertain + "; " + oc.hops[i].Detail
+					}
+				}
 			}
 			var ps []*Path
 			ps = append(ps, s.getExisting(oc)...)

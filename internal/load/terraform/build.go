@@ -207,22 +207,22 @@ func isSet(a *evAttr) bool {
 	return a != nil && (!a.val.IsKnown() || !a.val.IsNull())
 }
 
-// missing explains why an attribute's value is unknown.
+// missing explains why an attribute's value is unknown, naming the
+// inputs it depends on as ${name}, as unresolved-input findings name them.
 func (b *builder) missing(in *instance, a *evAttr) string {
 	what := in.addr + "." + a.name
 	if a.expr == nil {
 		return what + " is known only after apply"
 	}
-	if s, ok := strVal(a.val); ok {
-		var names []string
-		for _, sym := range ident.Symbols(s) {
-			if sym.Kind == ident.Any {
-				names = append(names, sym.Name)
-			}
+	if names := inputNames(a.marked()); len(names) > 0 {
+		text := b.l.exprText(a.expr)
+		if len(names) == 1 && names[0] == text {
+			return what + " is ${" + text + "}, which s3front cannot know offline"
 		}
-		if len(names) > 0 {
-			return what + " depends on " + strings.Join(names, ", ") + ", which s3front cannot resolve offline"
+		for i, n := range names {
+			names[i] = "${" + n + "}"
 		}
+		return what + " = " + text + " depends on " + strings.Join(names, ", ") + ", which s3front cannot know offline"
 	}
 	return what + " = " + b.l.exprText(a.expr) + " is not known before apply"
 }

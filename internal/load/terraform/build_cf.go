@@ -27,9 +27,9 @@ func (b *builder) distribution(in *instance) {
 	}
 	for _, gb := range body.sub("origin_group") {
 		g := &model.OriginGroup{Src: in.blockSrc(gb)}
-		g.ID, _ = b.setting(in, gb.attr("origin_id"))
+		g.ID, _ = b.identity(in, gb.attr("origin_id"))
 		for _, mb := range gb.sub("member") {
-			if v, ok := b.setting(in, mb.attr("origin_id")); ok {
+			if v, ok := b.identity(in, mb.attr("origin_id")); ok {
 				g.Members = append(g.Members, v)
 			}
 		}
@@ -81,7 +81,10 @@ func atoi(s string) (int, bool) {
 func (b *builder) origin(in *instance, ob *evBlock) *model.Origin {
 	src := in.blockSrc(ob)
 	o := &model.Origin{Src: src}
-	o.ID, _ = b.setting(in, ob.attr("origin_id"))
+	// Origin IDs are identities: an ID computed from what is known only
+	// after apply (a bucket's domain) still equals the same expression in
+	// a behavior's target_origin_id.
+	o.ID, _ = b.identity(in, ob.attr("origin_id"))
 	o.DomainName, _ = b.identity(in, ob.attr("domain_name"))
 	s, ok := b.setting(in, ob.attr("origin_path"))
 	o.Path = orKnown(s, ok, "", src)
@@ -132,7 +135,7 @@ func (b *builder) behavior(in *instance, bb *evBlock, isDefault bool) *model.Beh
 	} else {
 		h.PathPattern, _ = b.setting(in, bb.attr("path_pattern"))
 	}
-	h.TargetOrigin, _ = b.setting(in, bb.attr("target_origin_id"))
+	h.TargetOrigin, _ = b.identity(in, bb.attr("target_origin_id"))
 	h.ViewerProtocolPolicy, _ = b.setting(in, bb.attr("viewer_protocol_policy"))
 	h.AllowedMethods, _ = b.list(in, bb.attr("allowed_methods"))
 	h.CachedMethods, _ = b.list(in, bb.attr("cached_methods"))

@@ -14,6 +14,11 @@ func (b *builder) bucket(in *instance) {
 	name := in.comp("bucket")
 	if a := body.attr("bucket"); isSet(a) {
 		bk.Name, _ = b.identity(in, a)
+		if !bk.Name.Known && name != "" {
+			// A name not known offline (var.x.name of an unset variable)
+			// is the bucket's own identity, as its ARN and domain are.
+			bk.Name = model.Known(name, in.at(a))
+		}
 	} else {
 		bk.Name = model.Known(name, in.src)
 	}

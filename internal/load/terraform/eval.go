@@ -542,9 +542,10 @@ func (mi *modInst) output(name string, rng hcl.Range) cty.Value {
 func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) expansion {
 	switch {
 	case count != nil:
-		v := unmarked(sc.eval(count))
+		raw := sc.eval(count)
+		v := unmarked(raw)
 		if !v.IsKnown() || hasAnySymbol(v) {
-			l.unresolved(count.Range(), what+" count", "count depends on a value s3front cannot know offline; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output")
+			l.unresolved(count.Range(), what+" count", "count depends on "+dependsOn(raw)+"; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output")
 			return expansion{kind: 1}
 		}
 		n, err := convert.Convert(v, cty.Number)
@@ -569,7 +570,8 @@ func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) e
 		}
 		return e
 	case forEach != nil:
-		v := unmarked(sc.eval(forEach))
+		raw := sc.eval(forEach)
+		v := unmarked(raw)
 		if v.IsKnown() && v.Type() == cty.String && hasAnySymbol(v) {
 			// An unset variable without a type stands for a string
 			// symbol; as a for_each it is simply unknown.
@@ -579,7 +581,7 @@ func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) e
 			if v.IsKnown() && v.CanIterateElements() && (v.Type().IsMapType() || v.Type().IsObjectType()) {
 				// Keys are known even if some values are not.
 			} else {
-				l.unresolved(forEach.Range(), what+" for_each", "for_each depends on a value s3front cannot know offline; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output")
+				l.unresolved(forEach.Range(), what+" for_each", "for_each depends on "+dependsOn(raw)+"; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output")
 				return expansion{kind: 2}
 			}
 		}
@@ -769,4 +771,13 @@ func (c *callNode) value(outs map[string]bool, rng hcl.Range) cty.Value {
 func hasAnySymbol(v cty.Value) bool {
 	s, ok := strVal(v)
 	return ok && !ident.Concrete(s)
+}
+
+// dependsOn names the unresolved inputs of an unknown value, for
+// messages.
+func dependsOn(v cty.Value) string {
+	if names := exprInputs(v); names != "" {
+		return names + ", which s3front cannot know offline"
+	}
+	return "a value s3front cannot know offline"
 }

@@ -15,8 +15,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// symbolRE matches an ident symbol: U+E000, kind byte, name, U+E001.
-var symbolRE = regexp.MustCompile("\uE000(.)([^\uE001]*)\uE001")
+// symbolRE matches an ident symbol as a snapshot writes it: \ue000,
+// kind byte, name, \ue001.
+var symbolRE = regexp.MustCompile(`\\ue000(.)(.*?)\\ue001`)
 
 // renderSymbols shows symbols as ${kind:name} so golden files are
 // readable and still record each symbol's kind.

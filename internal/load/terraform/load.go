@@ -309,12 +309,27 @@ func (l *loader) unresolved(rng hcl.Range, what, why string) {
 }
 
 func (l *loader) unresolvedAt(pos source.Pos, what, why string) {
+	l.unresolvedIn("", pos, what, why)
+}
+
+// unresolvedIn records an unresolved input found while evaluating
+// resource (a Terraform address, or "" when what names it).
+func (l *loader) unresolvedIn(resource string, pos source.Pos, what, why string) {
 	key := what + "\x00" + pos.String()
 	if l.unKey[key] {
 		return
 	}
 	l.unKey[key] = true
-	l.unres = append(l.unres, model.Unresolved{What: what, Why: why, Src: model.Src{Pos: pos}})
+	l.unres = append(l.unres, model.Unresolved{What: what, Why: why, Src: model.Src{Resource: resource, Pos: pos}})
+}
+
+// evaluating is the address of the innermost resource, module call,
+// local value, output or variable being evaluated, for messages.
+func (l *loader) evaluating() string {
+	if len(l.stack) == 0 {
+		return ""
+	}
+	return l.stack[len(l.stack)-1].what
 }
 
 // notEvaluated records a module call whose module s3front could not read:
@@ -363,8 +378,23 @@ func (l *loader) evalProblem(diags hcl.Diagnostics, expr hcl.Expression) {
 			continue
 		}
 		msg, _ := diagText(d)
-		l.unresolved(rng, "expression at "+rangeString(rng), msg+"; values that depend on it are unknown")
+		what := "expression " + l.rangeText(rng)
+		l.unresolvedIn(l.evaluating(), posOf(rng), what, msg+"; values that depend on it are unknown")
 	}
+}
+
+// rangeText quotes the source text of a range (shortened), or names its
+// position when the text is not at hand.
+func (l *loader) rangeText(r hcl.Range) string {
+	src := l.source(r.Filename)
+	if src == nil || r.End.Byte > len(src) || r.Start.Byte >= r.End.Byte {
+		return "at " + rangeString(r)
+	}
+	t := strings.Join(strings.Fields(string(src[r.Start.Byte:r.End.Byte])), " ")
+	if len(t) > 80 {
+		t = t[:77] + "..."
+	}
+	return "`" + t + "`"
 }
 
 // relDir is dir relative to root, both fsys paths.

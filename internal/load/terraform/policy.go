@@ -52,7 +52,17 @@ func (l *loader) policyNode(a *evAttr) (*source.Node, error, bool) {
 	if !ok {
 		return nil, nil, false
 	}
-	return l.parsePolicyText(s, a)
+	if _, isSym := ident.IsSymbol(s); isSym {
+		// The whole document is an unresolved input (a data source's
+		// rendered template, an unset variable).
+		return nil, nil, false
+	}
+	n, err, known := l.parsePolicyText(s, a)
+	if err != nil && !ident.Concrete(s) {
+		// Text that is JSON only once an unresolved input is known.
+		return nil, nil, false
+	}
+	return n, err, known
 }
 
 func (l *loader) parsePolicyText(s string, a *evAttr) (*source.Node, error, bool) {
