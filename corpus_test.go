@@ -216,8 +216,8 @@ func TestMixedFolder(t *testing.T) {
 
 // TestNoSymbolMarkers checks that identity symbols (private-use
 // characters U+E000 and U+E001, see package ident) never reach a user:
-// the text (verbose, every path) and JSON output of every corpus case are
-// free of them.
+// the text (verbose, every path), JSON, SARIF, Markdown, HTML and JUnit
+// output of every corpus case are free of them.
 func TestNoSymbolMarkers(t *testing.T) {
 	cases, err := corpus.Cases("testdata/scenarios", "testdata/corpus", "testdata/snapshots")
 	if err != nil {
@@ -234,14 +234,24 @@ func TestNoSymbolMarkers(t *testing.T) {
 				return
 			}
 			rep := checkPath(t, c.Input)
-			var text, js bytes.Buffer
-			if err := report.WriteText(&text, rep, report.TextOptions{Verbose: true, All: true}); err != nil {
-				t.Fatal(err)
+			outs := map[string]*bytes.Buffer{}
+			for name, write := range map[string]func(w *bytes.Buffer) error{
+				"text": func(w *bytes.Buffer) error {
+					return report.WriteText(w, rep, report.TextOptions{Verbose: true, All: true})
+				},
+				"JSON":     func(w *bytes.Buffer) error { return report.WriteJSON(w, rep) },
+				"SARIF":    func(w *bytes.Buffer) error { return report.WriteSARIF(w, rep, report.SARIFOptions{}) },
+				"Markdown": func(w *bytes.Buffer) error { return report.WriteMarkdown(w, rep, report.MarkdownOptions{}) },
+				"HTML":     func(w *bytes.Buffer) error { return report.WriteHTML(w, rep, report.HTMLOptions{}) },
+				"JUnit":    func(w *bytes.Buffer) error { return report.WriteJUnit(w, rep) },
+			} {
+				outs[name] = &bytes.Buffer{}
+				if err := write(outs[name]); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
 			}
-			if err := report.WriteJSON(&js, rep); err != nil {
-				t.Fatal(err)
-			}
-			for name, out := range map[string]string{"text": text.String(), "JSON": js.String()} {
+			for name, buf := range outs {
+				out := buf.String()
 				for i, line := range strings.Split(out, "\n") {
 					if strings.ContainsAny(line, "\uE000\uE001") || strings.Contains(line, `\ue000`) || strings.Contains(line, `\ue001`) {
 						t.Errorf("%s output line %d holds a symbol marker: %s", name, i+1, strings.NewReplacer("\uE000", "<U+E000>", "\uE001", "<U+E001>").Replace(line))
