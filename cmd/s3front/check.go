@@ -38,6 +38,7 @@ func parseFailOn(s string) (report.Severity, bool, error) {
 func newCheckCmd(e *env) *cobra.Command {
 	var (
 		in      inputFlags
+		aw      awsFlags
 		color   colorFlag
 		outs    outputs
 		failOn  string
@@ -83,7 +84,9 @@ a root failed to load: the other roots are still checked and printed).`,
   s3front check -v template.yaml
   s3front check --var-file prod.tfvars ./infra
   s3front check --skip-rule oai-legacy --severity warning ./infra
-  s3front check --format json -o baseline.json . && s3front check --baseline baseline.json .`,
+  s3front check --format json -o baseline.json . && s3front check --baseline baseline.json .
+  s3front check --aws --profile prod
+  s3front check --aws --accounts org --role-name s3front-read`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := set.load(e, cmd, args, &in, &failOn, &only, &outs); err != nil {
 				return err
@@ -108,9 +111,16 @@ a root failed to load: the other roots are still checked and printed).`,
 			if err != nil {
 				return err
 			}
-			d, err := in.discover(ctx, e, args)
-			if err != nil {
+			if err := aw.check(cmd, args); err != nil {
 				return err
+			}
+			var d *s3front.Discovery
+			roots := 1
+			if !aw.enabled {
+				if d, err = in.discover(ctx, e, args); err != nil {
+					return err
+				}
+				roots = len(d.Roots)
 			}
 			text := report.TextOptions{Verbose: verbose, All: all}
 			var sinks []sink
@@ -125,7 +135,7 @@ a root failed to load: the other roots are still checked and printed).`,
 				}
 				t := text
 				t.Color = useColor && out.file == ""
-				s, err := newSink(e, out, t, len(d.Roots))
+				s, err := newSink(e, out, t, roots)
 				if err != nil {
 					return err
 				}
@@ -136,23 +146,32 @@ a root failed to load: the other roots are still checked and printed).`,
 				fails, loadErr bool
 				now            = time.Now()
 			)
-			err = s3front.Run(ctx, args, s3front.RunOptions{Load: in.options(), Check: s3front.CheckOptions{Rules: only}, Discovery: d},
-				func(r s3front.RootResult) error {
-					if r.Err != nil {
-						loadErr = true
-						fmt.Fprintf(e.stderr, "s3front: %v\n", r.Err)
+			emit := func(r s3front.RootResult) error {
+				if r.Err != nil {
+					loadErr = true
+					fmt.Fprintf(e.stderr, "s3front: %v\n", r.Err)
+				}
+				set.apply(run, r.Report, now)
+				total.Add(r.Report.Summary)
+				fails = fails || r.Report.Fails(threshold)
+				r.Report = set.display(run, r.Report)
+				for _, s := range sinks {
+					if err := s.add(r); err != nil {
+						return err
 					}
-					set.apply(run, r.Report, now)
-					total.Add(r.Report.Summary)
-					fails = fails || r.Report.Fails(threshold)
-					r.Report = set.display(run, r.Report)
-					for _, s := range sinks {
-						if err := s.add(r); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
+				}
+				return nil
+			}
+			if aw.enabled {
+				// The live estate is one root, aws:ACCOUNT.
+				r, err := aw.result(ctx, e, verbose, s3front.CheckOptions{Rules: only})
+				if err != nil {
+					return err
+				}
+				err = emit(r)
+			} else {
+				err = s3front.Run(ctx, args, s3front.RunOptions{Load: in.options(), Check: s3front.CheckOptions{Rules: only}, Discovery: d}, emit)
+			}
 			if err != nil {
 				return err
 			}
@@ -173,6 +192,7 @@ a root failed to load: the other roots are still checked and printed).`,
 		},
 	}
 	in.register(c)
+	aw.register(c)
 	color.register(c)
 	outs.register(c)
 	c.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this `severity`: error, warning, note or never; unknown also fails an incomplete run or a path left unknown (combine: warning,unknown)")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 
 	"github.com/spf13/cobra"
 )
@@ -26,12 +27,19 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// awsDial, when set (tests only), replaces the dialer of --aws reads.
+	awsDial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // run builds the command tree and runs it; it never calls os.Exit, so tests
 // can run it in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	return runEnv(ctx, args, &env{stdin: stdin, stdout: stdout, stderr: stderr})
+}
+
+// runEnv is run with a prepared environment.
+func runEnv(ctx context.Context, args []string, e *env) int {
+	stdin, stdout, stderr := e.stdin, e.stdout, e.stderr
 	root := &cobra.Command{
 		Use:           "s3front",
 		Short:         "check the private S3 + SSE-KMS + CloudFront delivery path",

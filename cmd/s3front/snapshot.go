@@ -11,8 +11,10 @@ import (
 
 func newSnapshotCmd(e *env) *cobra.Command {
 	var (
-		in  inputFlags
-		out string
+		in      inputFlags
+		aw      awsFlags
+		out     string
+		verbose bool
 	)
 	c := &cobra.Command{
 		Use:   "snapshot [PATH...]",
@@ -23,9 +25,19 @@ policy with where it came from. 's3front check snapshot.json' reads it back.
 Snapshots are how live scans are saved and shared and how bugs are reported;
 docs/snapshot.md describes the format.`,
 		Example: `  s3front snapshot ./infra -o infra.snapshot.json
-  s3front check infra.snapshot.json`,
+  s3front check infra.snapshot.json
+  s3front snapshot --aws -o estate.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := in.load(cmd.Context(), e, args)
+			if err := aw.check(cmd, args); err != nil {
+				return err
+			}
+			var cfg *model.Config
+			var err error
+			if aw.enabled {
+				cfg, _, err = aw.load(cmd.Context(), e, verbose)
+			} else {
+				cfg, err = in.load(cmd.Context(), e, args)
+			}
 			if err != nil {
 				return err
 			}
@@ -41,6 +53,8 @@ docs/snapshot.md describes the format.`,
 		},
 	}
 	in.register(c)
+	aw.register(c)
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "with --aws, print the calls made per service")
 	c.Flags().StringVarP(&out, "output", "o", "", "write to `file` instead of standard output")
 	return c
 }

@@ -421,6 +421,22 @@ func allowsMethod(b *model.Behavior, m string) bool {
 	return false
 }
 
+// sameKey reports whether two references (key ID, key ARN, alias) may
+// name the same key: S3 reports an object's key by ARN while a bucket's
+// default may name it by ID or alias, so both are resolved through the
+// model's keys first.
+func sameKey(p *pass, a, b string) bool {
+	if ident.Equal(a, b) != ident.False {
+		return true
+	}
+	if p.res == nil || p.res.Index == nil {
+		return false
+	}
+	ka, fa := p.res.Index.Key(a)
+	kb, fb := p.res.Index.Key(b)
+	return fa == ident.True && fb == ident.True && ka == kb
+}
+
 func checkMixedEncryption(p *pass) {
 	for _, b := range p.cfg.Buckets {
 		if !b.Encryption.Algorithm.Known {
@@ -435,7 +451,7 @@ func checkMixedEncryption(p *pass) {
 			}
 			same := e.Algorithm.V == b.Encryption.Algorithm.V
 			if same && strings.HasPrefix(e.Algorithm.V, "aws:kms") && e.KeyID.Known && b.Encryption.KeyID.Known {
-				same = ident.Equal(e.KeyID.V, b.Encryption.KeyID.V) != ident.False
+				same = sameKey(p, e.KeyID.V, b.Encryption.KeyID.V)
 			}
 			if !same {
 				differ = append(differ, fmt.Sprintf("%s (%s)", render(o.Key.V), e.Algorithm.V))
