@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -700,5 +701,9 @@ func parseOne(pf *parsedFile) {
 		return
 	}
 	pf.file, pf.diags = hclsyntax.ParseConfig(pf.src, pf.name, hcl.InitialPos)
-	pf.lines = strings.Split(string(pf.src), "\n")
+	// Lines are kept only for the comments that may be suppressions: a
+	// copy of every file would cost as much memory as its text.
+	if bytes.Contains(pf.src, []byte("s3front:ignore:")) {
+		pf.lines = strings.Split(string(pf.src), "\n")
+	}
 }

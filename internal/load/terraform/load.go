@@ -92,6 +92,10 @@ type loader struct {
 	stack     []frame
 	instances int
 
+	// keepExprs is set while an aws_iam_policy_document is evaluated:
+	// its attributes keep their expressions (evAttr.expr).
+	keepExprs bool
+
 	// policyNodes maps the JSON text of a policy s3front generated
 	// (aws_iam_policy_document) to its positioned tree, so that the
 	// policy keeps its positions wherever the string flows.

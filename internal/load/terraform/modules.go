@@ -77,7 +77,9 @@ func (l *loader) moduleFor(parent *modInst, c *callCfg) *modCfg {
 		l.notEvaluated(c.sourceRng, what, why)
 		return nil
 	}
-	if m, ok := l.mods[dir]; ok {
+	if m, ok := l.mods[dir]; ok && dir != l.root {
+		// (The root module's blocks lose their syntax once evaluated: a
+		// call of the root directory parses it again.)
 		if m == nil {
 			l.notEvaluated(c.sourceRng, what, l.modWhy[dir])
 		}
@@ -98,6 +100,8 @@ func (l *loader) moduleFor(parent *modInst, c *callCfg) *modCfg {
 	}
 	m, diags := l.parseModule(dir)
 	l.diagsAsErrors(diags)
-	l.mods[dir] = m
+	if dir != l.root {
+		l.mods[dir] = m
+	}
 	return m
 }

@@ -168,3 +168,28 @@ func TestBadFiles(t *testing.T) {
 		t.Errorf("errors: %d: %v", len(errs), err)
 	}
 }
+
+// TestRootCalledAsModule: a module that calls the root directory gets its
+// own copy of the configuration (the root's syntax is released once
+// evaluated).
+func TestRootCalledAsModule(t *testing.T) {
+	files := map[string]string{
+		"main.tf": `
+variable "depth" {
+  default = 0
+}
+resource "aws_s3_bucket" "b" { bucket = "b-${var.depth}" }
+module "again" {
+  count  = var.depth < 1 ? 1 : 0
+  source = "./"
+  depth  = var.depth + 1
+}`,
+	}
+	cfg, err := LoadDir(context.Background(), mapFS(files), ".", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(bucketNames(cfg), " "); got != "aws_s3_bucket.b=b-0 module.again[0].aws_s3_bucket.b=b-1" {
+		t.Errorf("buckets: %s", got)
+	}
+}

@@ -29,7 +29,12 @@ type evAttr struct {
 	val  cty.Value
 	pos  source.Pos // where the attribute is written
 	// expr and sc are set for HCL input: they let policy builders find
-	// the position of each element of a jsonencode argument.
+	// the position of each element of a jsonencode argument, and messages
+	// quote an unknown value's expression. To free the syntax tree while
+	// evaluating, they are kept only where that can happen (see
+	// keepExpr): for values not wholly known or holding symbols, for
+	// policy attributes, jsonencode calls and inside
+	// aws_iam_policy_document; elsewhere they are nil.
 	expr hcl.Expression
 	sc   *scope
 	// jsonArg is the evaluated argument when the expression is
@@ -87,8 +92,11 @@ func (b *evBlock) first(typ string) *evBlock {
 
 // value is the block as Terraform exposes it to references: its
 // attributes, and each nested block type as a list of objects.
-func (b *evBlock) value() cty.Value {
-	m := make(map[string]cty.Value, len(b.attrs)+len(b.blocks))
+func (b *evBlock) value() cty.Value { return cty.ObjectVal(b.valueMap(0)) }
+
+// valueMap is the attributes of value, with room for extra more.
+func (b *evBlock) valueMap(extra int) map[string]cty.Value {
+	m := make(map[string]cty.Value, len(b.attrs)+len(b.blocks)+extra)
 	for n, a := range b.attrs {
 		m[n] = a.marked()
 	}
@@ -105,7 +113,7 @@ func (b *evBlock) value() cty.Value {
 			m[t] = cty.TupleVal(byType[t])
 		}
 	}
-	return cty.ObjectVal(m)
+	return m
 }
 
 func posOf(r hcl.Range) source.Pos {
@@ -286,17 +294,25 @@ func (n *resNode) instances() []*resInst {
 		provKey, _, _ = strings.Cut(n.cfg.typ, "_")
 	}
 	prov := n.mi.provider(provKey, n.cfg.rng)
-	vals := make([]cty.Value, 0, len(n.exp.keys))
+	keep := l.keepExprs
+	l.keepExprs = keep || (n.cfg.mode == dataMode && n.cfg.typ == "aws_iam_policy_document")
 	for i, k := range n.exp.keys {
 		sc := instanceScope(base, n.exp, i)
 		ri := &resInst{node: n, addr: what + k.String(), key: k, prov: prov}
 		ri.body = l.evalBody(n.cfg.body, n.cfg.typ, posOf(n.cfg.rng), schemaFor(n.cfg.mode, n.cfg.typ), sc, true)
 		ri.extra = l.computed(ri)
-		ri.val = ri.object()
 		n.insts = append(n.insts, ri)
-		vals = append(vals, ri.val)
 	}
-	l.leave(&n.memo, collect(n.exp, vals))
+	l.keepExprs = keep
+	// The value references see is built when first referenced (many
+	// resources are never referenced).
+	l.leave(&n.memo, cty.NilVal)
+	if n.mi.parent == nil {
+		// The root module is instantiated once: its blocks are not
+		// evaluated again, so their syntax can go (what evaluation kept
+		// is in the instances).
+		n.cfg.body = nil
+	}
 	return n.insts
 }
 
@@ -312,6 +328,13 @@ func (n *resNode) value(rng hcl.Range) cty.Value {
 		n.mi.l.unresolvedOnce(n.cfg.rng, n.mi.prefix()+n.cfg.key(),
 			"data sources are not read offline; values that depend on it are unknown (scan `terraform show -json` output to use the values Terraform read)")
 	}
+	if n.val == cty.NilVal {
+		vals := make([]cty.Value, len(n.insts))
+		for i, ri := range n.insts {
+			vals[i] = ri.object()
+		}
+		n.val = collect(n.exp, vals)
+	}
 	return n.val
 }
 
@@ -319,10 +342,7 @@ func (n *resNode) value(rng hcl.Range) cty.Value {
 // blocks, computed attributes, and every other attribute the module reads
 // as an unknown string named after it.
 func (r *resInst) object() cty.Value {
-	m := r.body.value().AsValueMap()
-	if m == nil {
-		m = map[string]cty.Value{}
-	}
+	m := r.body.valueMap(len(r.extra))
 	for n, v := range r.extra {
 		m[n] = v
 	}
@@ -368,5 +388,26 @@ func (l *loader) evalAttr(name string, expr hcl.Expression, pos source.Pos, sc *
 	}
 	a.raw = sc.eval(expr)
 	a.val = unmarked(a.raw)
+	if !l.keepExpr(name, a.val) && !containsMarked(a.raw) {
+		a.expr, a.sc = nil, nil
+	}
 	return a
+}
+
+// policyAttrs are the attributes policy builders read a policy from.
+var policyAttrs = map[string]bool{
+	"policy": true, "content": true, "json": true, "source_json": true, "override_json": true,
+	"source_policy_documents": true, "override_policy_documents": true,
+}
+
+// keepExpr says whether an evaluated attribute keeps its expression (see
+// evAttr.expr).
+func (l *loader) keepExpr(name string, v cty.Value) bool {
+	if l.keepExprs || policyAttrs[name] || !v.IsWhollyKnown() {
+		return true
+	}
+	if s, ok := strVal(v); ok && !ident.Concrete(s) {
+		return true
+	}
+	return false
 }

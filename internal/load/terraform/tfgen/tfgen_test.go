@@ -1,0 +1,30 @@
+package tfgen
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+
+	"github.com/s3front/s3front/internal/load/terraform"
+)
+
+// TestMonorepoLoads: every root of the generated monorepo loads into one
+// site, with no unresolved input.
+func TestMonorepoLoads(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for name, text := range Monorepo(3) {
+		fsys[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	for _, root := range []string{"envs/site0000", "envs/site0002"} {
+		cfg, err := terraform.LoadDir(context.Background(), fsys, root, terraform.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cfg.Distributions) != 1 || len(cfg.Buckets) != 1 || len(cfg.Keys) != 1 || len(cfg.Unresolved) != 0 {
+			t.Errorf("%s: %d distributions, %d buckets, %d keys, unresolved %v", root, len(cfg.Distributions), len(cfg.Buckets), len(cfg.Keys), cfg.Unresolved)
+		}
+		if !cfg.Buckets[0].Policy.HasDoc() || !cfg.Keys[0].Policy.HasDoc() {
+			t.Errorf("%s: policies not resolved", root)
+		}
+	}
+}
