@@ -39,3 +39,35 @@ func BenchmarkCheckTerraformDir(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkRunRoots measures files to findings on a generated repository
+// of root modules, as `s3front check --format json` runs it (see
+// BENCHMARKS.md):
+//
+//	go run ./internal/load/terraform/cmd/tfgen -roots 1000 /tmp/roots1000
+//	S3FRONT_BENCH_ROOTS=/tmp/roots1000 go test -run '^$' -bench RunRoots .
+func BenchmarkRunRoots(b *testing.B) {
+	dir := os.Getenv("S3FRONT_BENCH_ROOTS")
+	if dir == "" {
+		b.Skip("set S3FRONT_BENCH_ROOTS to a generated repository")
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		js := report.NewJSONStream(discard{})
+		var total report.Summary
+		err := s3front.Run(ctx, []string{dir}, s3front.RunOptions{Check: s3front.CheckOptions{Now: fixedNow}}, func(r s3front.RootResult) error {
+			if r.Err != nil {
+				return r.Err
+			}
+			total.Add(r.Report.Summary)
+			return js.Add(r.Report)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := js.Close(total); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

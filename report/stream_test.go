@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -106,4 +107,52 @@ func TestTextStream(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
 	}
+}
+
+// TestIndent: the one-pass indenter writes what encoding/json writes.
+func TestIndent(t *testing.T) {
+	for _, in := range []string{
+		`{}`, `[]`, `{"a":[]}`, `{"a":{},"b":[{}],"c":[[],[1]]}`, `"x"`, `1`, `null`,
+		`{"s":"a,b:c{d}[e]\"f\\\\","t":"\\\"","u":"\u2028é"}`,
+		`[{"a":1,"b":[true,false,null],"c":{"d":"e"}},-1.5e10]`,
+	} {
+		checkIndent(t, []byte(in))
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(sample()); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != want.String() {
+		t.Errorf("WriteJSON differs from encoding/json:\n%s\nwant:\n%s", b.String(), want.String())
+	}
+}
+
+func checkIndent(t *testing.T, in []byte) {
+	t.Helper()
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, in); err != nil {
+		return
+	}
+	var want bytes.Buffer
+	if err := json.Indent(&want, compact.Bytes(), "  ", "\t"); err != nil {
+		t.Fatal(err)
+	}
+	got := appendIndented(nil, compact.Bytes(), "  ", "\t")
+	if string(got) != want.String() {
+		t.Errorf("%s:\n got %s\nwant %s", in, got, want.String())
+	}
+}
+
+func FuzzIndent(f *testing.F) {
+	f.Add([]byte(`{"a":[1,{"b":"c\"]"}],"d":{}}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		checkIndent(t, in)
+	})
 }

@@ -23,6 +23,7 @@
 package discover
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -288,13 +289,13 @@ func (f *finder) path(p string, forced bool) error {
 		if !f.hasTerraform(r, name) {
 			return fmt.Errorf("--root %s: no Terraform files (.tf, .tf.json, .tofu) in it", p)
 		}
-		f.addTerraform(r, name, true)
+		f.addTerraform(r, name, true, nil)
 		return nil
 	}
 	if !st.IsDir() {
 		if isTerraformFile(path.Base(name)) {
 			f.named[r.Dir()+"\x00"+path.Dir(name)] = true
-			f.addTerraform(r, path.Dir(name), false)
+			f.addTerraform(r, path.Dir(name), false, nil)
 			return nil
 		}
 		k, err := f.classifyNamed(r, name)
@@ -312,7 +313,7 @@ func (f *finder) path(p string, forced bool) error {
 		// A directory named on the command line is a root, unless a
 		// configuration inside it calls it (see calledFrom).
 		f.named[r.Dir()+"\x00"+name] = true
-		f.addTerraform(r, name, false)
+		f.addTerraform(r, name, false, nil)
 	}
 	f.walk(r, name, f.gitignoresAbove(r, name), 0)
 	if !f.hadRootsUnder(r, name) {
@@ -385,7 +386,7 @@ func (f *finder) walk(r *repo.FS, dir string, ign ignoreSet, depth int) {
 	}
 	ign = append(ign[:len(ign):len(ign)], f.gitignore(r, dir)...)
 	inCDK := path.Base(dir) == "cdk.out"
-	tf := false
+	var tf []string
 	for _, e := range ents {
 		name := e.Name()
 		child := path.Join(dir, name)
@@ -427,7 +428,7 @@ func (f *finder) walk(r *repo.FS, dir string, ign ignoreSet, depth int) {
 			continue
 		}
 		if isTerraformFile(name) {
-			tf = true
+			tf = append(tf, name)
 			continue
 		}
 		if !sniffable(name) || strings.HasSuffix(name, ".nested.template.json") {
@@ -442,8 +443,8 @@ func (f *finder) walk(r *repo.FS, dir string, ign ignoreSet, depth int) {
 			f.addFile(r, child, k)
 		}
 	}
-	if tf {
-		f.addTerraform(r, dir, false)
+	if len(tf) > 0 {
+		f.addTerraform(r, dir, false, tf)
 	}
 }
 
@@ -490,14 +491,16 @@ func (f *finder) hasTerraform(r *repo.FS, dir string) bool {
 	return false
 }
 
-func (f *finder) addTerraform(r *repo.FS, dir string, forced bool) {
+// addTerraform records a directory of Terraform files (files: their names,
+// nil to list them).
+func (f *finder) addTerraform(r *repo.FS, dir string, forced bool, files []string) {
 	key := r.Dir() + "\x00" + dir
 	if d, ok := f.tfDirs[key]; ok {
 		d.forced = d.forced || forced
 		return
 	}
 	f.tfDirs[key] = &tfDir{root: Root{Kind: Terraform, Path: f.display(r, dir), Repo: r.Dir(), Name: dir}, forced: forced}
-	f.scanCalls(r, dir)
+	f.scanCalls(r, dir, files)
 }
 
 func (f *finder) addFile(r *repo.FS, name string, k Kind) {
@@ -516,16 +519,19 @@ var (
 
 // scanCalls records the local module sources the Terraform files of dir
 // name, by their text: cheap, and enough to tell modules from roots.
-func (f *finder) scanCalls(r *repo.FS, dir string) {
-	ents, err := r.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		n := e.Name()
-		if e.IsDir() || !isTerraformFile(n) {
-			continue
+func (f *finder) scanCalls(r *repo.FS, dir string, files []string) {
+	if files == nil {
+		ents, err := r.ReadDir(dir)
+		if err != nil {
+			return
 		}
+		for _, e := range ents {
+			if !e.IsDir() && isTerraformFile(e.Name()) {
+				files = append(files, e.Name())
+			}
+		}
+	}
+	for _, n := range files {
 		data, err := repo.ReadFile(r, path.Join(dir, n), maxTerraformFile, "a Terraform file")
 		if err != nil {
 			continue // the loader reports it
@@ -534,11 +540,28 @@ func (f *finder) scanCalls(r *repo.FS, dir string) {
 		if strings.HasSuffix(n, ".json") {
 			re = jsonSourceRE
 		}
-		for _, m := range re.FindAllSubmatch(data, -1) {
-			target := path.Join(dir, string(m[1]))
-			if fs.ValidPath(target) && target != dir {
-				key := r.Dir() + "\x00" + target
-				f.called[key] = append(f.called[key], dir)
+		// The regular expression runs only on the lines that name a
+		// source: a large file is otherwise scanned at every byte.
+		for off := 0; ; {
+			i := bytes.Index(data[off:], []byte("source"))
+			if i < 0 {
+				break
+			}
+			i += off
+			start := bytes.LastIndexByte(data[:i], '\n') + 1
+			end := bytes.IndexByte(data[i:], '\n')
+			if end < 0 {
+				end = len(data)
+			} else {
+				end += i
+			}
+			off = end
+			for _, m := range re.FindAllSubmatch(data[start:end], -1) {
+				target := path.Join(dir, string(m[1]))
+				if fs.ValidPath(target) && target != dir {
+					key := r.Dir() + "\x00" + target
+					f.called[key] = append(f.called[key], dir)
+				}
 			}
 		}
 	}

@@ -186,10 +186,36 @@ func isOverride(name string) bool {
 	return base == "override" || strings.HasSuffix(base, "_override")
 }
 
+// listDir lists a directory once per load.
+func (l *loader) listDir(dir string) ([]fs.DirEntry, error) {
+	if d, ok := l.dirs[dir]; ok {
+		return d.ents, d.err
+	}
+	ents, err := fs.ReadDir(l.fsys, dir)
+	l.dirs[dir] = dirList{ents, err}
+	return ents, err
+}
+
+// hasEntry reports whether dir lists name.
+func (l *loader) hasEntry(dir, name string) bool {
+	ents, _ := l.listDir(dir)
+	for _, e := range ents {
+		if e.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+type dirList struct {
+	ents []fs.DirEntry
+	err  error
+}
+
 // configFiles lists the configuration files of dir in lexical order. As
 // OpenTofu does, a .tofu file hides the .tf file of the same base name.
-func configFiles(fsys fs.FS, dir string) ([]string, []string, error) {
-	ents, err := fs.ReadDir(fsys, dir)
+func (l *loader) configFiles(dir string) ([]string, []string, error) {
+	ents, err := l.listDir(dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -228,7 +254,7 @@ func configFiles(fsys fs.FS, dir string) ([]string, []string, error) {
 // parseModule reads and decodes the files of one module directory.
 // Syntax and structure errors are returned as diagnostics.
 func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
-	files, overrides, err := configFiles(l.fsys, dir)
+	files, overrides, err := l.configFiles(dir)
 	if err != nil {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,

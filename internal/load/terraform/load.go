@@ -78,7 +78,8 @@ type loader struct {
 	funcs map[string]function.Function
 
 	mods      map[string]*modCfg
-	modWhy    map[string]string // why a module directory is nil in mods
+	dirs      map[string]dirList // directory listings (listDir)
+	modWhy    map[string]string  // why a module directory is nil in mods
 	installed map[string]string
 	rootVars  map[string]rawVar
 	files     map[string]bool
@@ -111,6 +112,7 @@ func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *load
 	l := &loader{
 		ctx: ctx, root: root, opts: opts,
 		mods:        map[string]*modCfg{},
+		dirs:        map[string]dirList{},
 		modWhy:      map[string]string{},
 		files:       map[string]bool{},
 		errKey:      map[string]bool{},
@@ -145,7 +147,7 @@ func LoadDir(ctx context.Context, fsys fs.FS, dir string, opts Options) (*model.
 		return nil, Errors{source.Errorf(source.Pos{File: dir}, "give a path inside the scanned file system", "invalid directory %q", dir)}
 	}
 	l := newLoader(ctx, fsys, dir, opts)
-	files, _, err := configFiles(fsys, dir)
+	files, _, err := l.configFiles(dir)
 	if err != nil {
 		return nil, Errors{source.Errorf(source.Pos{File: l.display(dir)}, "check the path", "cannot read directory %s: %s", l.display(dir), errText(err))}
 	}

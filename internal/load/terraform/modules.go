@@ -22,6 +22,9 @@ type modulesManifest struct {
 
 func (l *loader) readManifest() {
 	l.installed = map[string]string{}
+	if !l.hasEntry(l.root, ".terraform") {
+		return
+	}
 	data, err := repo.ReadFile(l.fsys, path.Join(l.root, ".terraform/modules/modules.json"), maxVarFileSize, "a module manifest")
 	if err != nil {
 		return
@@ -85,7 +88,7 @@ func (l *loader) moduleFor(parent *modInst, c *callCfg) *modCfg {
 		}
 		return m
 	}
-	files, _, err := configFiles(l.fsys, dir)
+	files, _, err := l.configFiles(dir)
 	if err != nil || len(files) == 0 {
 		why := "the module directory " + l.display(dir) + " has no Terraform files; its resources are not checked and its outputs are unknown"
 		if errors.Is(err, fs.ErrNotExist) {

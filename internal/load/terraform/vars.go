@@ -43,7 +43,7 @@ func (l *loader) collectRootVars() {
 		name := strings.TrimPrefix(k, "TF_VAR_")
 		l.rootVars[name] = rawVar{str: v, isRaw: true, rng: hcl.Range{Filename: "TF_VAR_" + name}, origin: "environment variable TF_VAR_" + name}
 	}
-	ents, _ := fs.ReadDir(l.fsys, l.root)
+	ents, _ := l.listDir(l.root)
 	var auto []string
 	for _, e := range ents {
 		n := e.Name()
@@ -56,6 +56,9 @@ func (l *loader) collectRootVars() {
 	}
 	sort.Strings(auto)
 	for _, n := range append([]string{"terraform.tfvars", "terraform.tfvars.json"}, auto...) {
+		if !l.hasEntry(l.root, n) {
+			continue
+		}
 		p := path.Join(l.root, n)
 		data, err := repo.ReadFile(l.fsys, p, maxVarFileSize, "a variables file")
 		if errors.Is(err, fs.ErrNotExist) {

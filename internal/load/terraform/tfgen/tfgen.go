@@ -1,6 +1,7 @@
 // Package tfgen generates Terraform configurations for benchmarks: one
-// root module with n sites ([Sites]), or a monorepo of n root modules that
-// each call a shared site module ([Monorepo]). Each site is a private
+// root module with n sites ([Sites]), a repository of n root modules with
+// one site each ([Roots]), or a monorepo of n root modules that each call
+// a shared site module ([Monorepo]). Each site is a private
 // bucket with Block Public Access, a customer managed key whose policy
 // (jsonencode) admits the site's distribution, default encryption with
 // that key, an origin access control, an aws_iam_policy_document and the
@@ -282,6 +283,17 @@ func Sites(n int) map[string]string {
 		fmt.Fprintf(&b, site, "s"+strconv.Itoa(i))
 	}
 	flush(n - 1)
+	return files
+}
+
+// Roots returns the files of a repository with n root modules,
+// envs/siteNNNN, each a root module with one site (the same text as one
+// site of [Sites]).
+func Roots(n int) map[string]string {
+	files := map[string]string{}
+	for i := 0; i < n; i++ {
+		files[fmt.Sprintf("envs/site%04d/main.tf", i)] = head + fmt.Sprintf(site, "site")
+	}
 	return files
 }
 

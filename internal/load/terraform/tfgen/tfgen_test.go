@@ -28,3 +28,17 @@ func TestMonorepoLoads(t *testing.T) {
 		}
 	}
 }
+
+func TestRootsLoad(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for name, text := range Roots(2) {
+		fsys[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	cfg, err := terraform.LoadDir(context.Background(), fsys, "envs/site0001", terraform.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Distributions) != 1 || len(cfg.Unresolved) != 0 {
+		t.Errorf("%d distributions, unresolved %v", len(cfg.Distributions), cfg.Unresolved)
+	}
+}
