@@ -144,8 +144,12 @@ func Start(t testing.TB, cloudfront http.Handler) *Env {
 			e.cf.ServeHTTP(w, r)
 			return
 		}
-		// moto finds the bucket in the Host header for virtual-hosted
-		// requests; the SDK uses path style for an IP endpoint.
+		// The SDK addresses some buckets (names with dots) in the host
+		// name even for an IP endpoint: moto gets them path-style.
+		if host, _, err := net.SplitHostPort(r.Host); err == nil && op.Service == "s3" && strings.HasSuffix(host, ".127.0.0.1") {
+			r.URL.Path = "/" + strings.TrimSuffix(host, ".127.0.0.1") + r.URL.Path
+			r.URL.RawPath = ""
+		}
 		r.Host = target.Host
 		rp.ServeHTTP(w, r)
 	}))
@@ -290,8 +294,12 @@ func Identify(r *http.Request, body []byte) Op {
 		}
 		return op
 	}
-	// S3, path style: /bucket/key?sub
+	// S3, path style: /bucket/key?sub (a bucket in the host name is
+	// moved into the path first)
 	path := strings.TrimPrefix(r.URL.Path, "/")
+	if host, _, err := net.SplitHostPort(r.Host); err == nil && strings.HasSuffix(host, ".127.0.0.1") {
+		path = strings.TrimSuffix(host, ".127.0.0.1") + "/" + path
+	}
 	op.Bucket, op.Key, _ = strings.Cut(path, "/")
 	if op.Service == "" {
 		op.Service = "s3"
