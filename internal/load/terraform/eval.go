@@ -11,6 +11,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/s3front/s3front/ident"
+	"github.com/s3front/s3front/model"
 )
 
 // Evaluation is demand-driven: an expression's references (var.x,
@@ -538,14 +539,16 @@ func (mi *modInst) output(name string, rng hcl.Range) cty.Value {
 	return m.val
 }
 
-// expand evaluates count or for_each of a block in sc.
-func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) expansion {
+// expand evaluates count or for_each of a block in sc. A block left out
+// because they are unknown is recorded as unresolved, and as not evaluated
+// (model.Unresolved.Incomplete) with the given kind when it is not "".
+func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what, incomplete string) expansion {
 	switch {
 	case count != nil:
 		raw := sc.eval(count)
 		v := unmarked(raw)
 		if !v.IsKnown() || hasAnySymbol(v) {
-			l.unresolved(count.Range(), what+" count", "count depends on "+dependsOn(raw)+"; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output")
+			l.unresolvedKind(count.Range(), what+" count", "count depends on "+dependsOn(raw)+"; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output", incomplete)
 			return expansion{kind: 1}
 		}
 		n, err := convert.Convert(v, cty.Number)
@@ -581,7 +584,7 @@ func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) e
 			if v.IsKnown() && v.CanIterateElements() && (v.Type().IsMapType() || v.Type().IsObjectType()) {
 				// Keys are known even if some values are not.
 			} else {
-				l.unresolved(forEach.Range(), what+" for_each", "for_each depends on "+dependsOn(raw)+"; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output")
+				l.unresolvedKind(forEach.Range(), what+" for_each", "for_each depends on "+dependsOn(raw)+"; "+what+" is left out. Pass the value with --var, or scan `terraform show -json` output", incomplete)
 				return expansion{kind: 2}
 			}
 		}
@@ -618,7 +621,7 @@ func (l *loader) expand(sc *scope, count, forEach hcl.Expression, what string) e
 			for it := v.ElementIterator(); it.Next(); {
 				_, x := it.Element()
 				if x.IsNull() || !x.IsKnown() {
-					l.unresolved(forEach.Range(), what+" for_each", "a for_each key is unknown; "+what+" is left out")
+					l.unresolvedKind(forEach.Range(), what+" for_each", "a for_each key is unknown; "+what+" is left out", incomplete)
 					return expansion{kind: 2}
 				}
 				e.keys = append(e.keys, instKey{kind: 2, s: x.AsString()})
@@ -712,7 +715,7 @@ func (c *callNode) instances() []*modInst {
 		return nil
 	}
 	base := &scope{mi: c.parent}
-	c.exp = l.expand(base, c.cfg.count, c.cfg.forEach, what)
+	c.exp = l.expand(base, c.cfg.count, c.cfg.forEach, what, model.IncompleteModule)
 	for i, k := range c.exp.keys {
 		addr := what + k.String()
 		var each cty.Value

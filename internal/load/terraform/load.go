@@ -338,6 +338,19 @@ func (l *loader) evaluating() string {
 	return l.stack[len(l.stack)-1].what
 }
 
+// unresolvedKind records an unresolved input that leaves part of the
+// configuration unchecked when incomplete is not "" (see
+// model.Unresolved.Incomplete).
+func (l *loader) unresolvedKind(rng hcl.Range, what, why, incomplete string) {
+	l.unresolved(rng, what, why)
+	if incomplete == "" || len(l.unres) == 0 {
+		return
+	}
+	if u := &l.unres[len(l.unres)-1]; u.What == what && u.Src.Pos == posOf(rng) {
+		u.Incomplete = incomplete
+	}
+}
+
 // notEvaluated records a module call whose module s3front could not read:
 // an unresolved input that leaves part of the configuration unchecked.
 func (l *loader) notEvaluated(rng hcl.Range, what, why string) {

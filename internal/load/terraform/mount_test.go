@@ -193,3 +193,36 @@ module "again" {
 		t.Errorf("buckets: %s", got)
 	}
 }
+
+// TestLeftOutIsIncomplete: a delivery-path resource or a module left out
+// because its count or for_each is unknown makes the check incomplete;
+// other resources do not.
+func TestLeftOutIsIncomplete(t *testing.T) {
+	cfg := mustLoad(t, map[string]string{
+		"main.tf": `
+variable "sites" {}
+resource "aws_cloudfront_distribution" "d" { for_each = var.sites }
+resource "aws_s3_bucket" "b" { count = length(var.sites) }
+resource "aws_route53_record" "r" { for_each = var.sites }
+module "m" {
+  source   = "./m"
+  for_each = var.sites
+}`,
+		"m/main.tf": `resource "aws_s3_bucket" "x" {}`,
+	}, Options{})
+	got := map[string]string{}
+	for _, u := range cfg.Unresolved {
+		got[u.What] = u.Incomplete
+	}
+	want := map[string]string{
+		"aws_cloudfront_distribution.d for_each": model.IncompleteResource,
+		"aws_s3_bucket.b count":                  model.IncompleteResource,
+		"aws_route53_record.r for_each":          "",
+		"module.m for_each":                      model.IncompleteModule,
+	}
+	for what, kind := range want {
+		if k, ok := got[what]; !ok || k != kind {
+			t.Errorf("%s: incomplete %q (recorded %v), want %q", what, k, ok, kind)
+		}
+	}
+}

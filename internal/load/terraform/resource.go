@@ -10,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/s3front/s3front/ident"
+	"github.com/s3front/s3front/model"
 	"github.com/s3front/s3front/source"
 )
 
@@ -254,6 +255,25 @@ func (l *loader) dynamic(db *hcl.Block, sch *schema, sc *scope) []*evBlock {
 	return out
 }
 
+// incompleteKind is what leaving a block out makes incomplete: the
+// resources of the delivery path (CloudFront, S3, KMS, organization
+// policies, policy documents) are what s3front checks; leaving out others
+// changes nothing it reports.
+func incompleteKind(r *resCfg) string {
+	if r.mode == dataMode {
+		if r.typ == "aws_iam_policy_document" {
+			return model.IncompleteResource
+		}
+		return ""
+	}
+	for _, p := range []string{"aws_cloudfront_", "aws_s3_", "aws_kms_", "aws_organizations_policy"} {
+		if strings.HasPrefix(r.typ, p) {
+			return model.IncompleteResource
+		}
+	}
+	return ""
+}
+
 // resNode is a resource or data block in one module instance.
 type resNode struct {
 	memo
@@ -288,7 +308,7 @@ func (n *resNode) instances() []*resInst {
 		return nil
 	}
 	base := &scope{mi: n.mi}
-	n.exp = l.expand(base, n.cfg.count, n.cfg.forEach, what)
+	n.exp = l.expand(base, n.cfg.count, n.cfg.forEach, what, incompleteKind(n.cfg))
 	provKey := n.cfg.provider
 	if provKey == "" {
 		provKey, _, _ = strings.Cut(n.cfg.typ, "_")
