@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -41,11 +42,7 @@ input has a single distribution.`,
 			if err != nil {
 				return err
 			}
-			cfg, err := in.load(cmd.Context(), e, args)
-			if err != nil {
-				return err
-			}
-			d, err := pickDistribution(cfg, dist)
+			cfg, d, err := in.loadDistribution(cmd.Context(), e, args, dist)
 			if err != nil {
 				return err
 			}
@@ -65,6 +62,49 @@ input has a single distribution.`,
 	c.Flags().StringVar(&url, "url", "", "the viewer `path` to trace, e.g. /assets/app.js (default: each behavior's sample object)")
 	c.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
 	return c
+}
+
+// loadDistribution loads the root that holds the distribution: the one
+// root under paths, or, among several, the one root where want matches.
+func (f *inputFlags) loadDistribution(ctx context.Context, e *env, paths []string, want string) (*model.Config, *model.Distribution, error) {
+	d, err := f.discover(ctx, e, paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(d.Roots) == 1 {
+		cfg, err := s3front.LoadRoot(ctx, d.Roots[0], f.options())
+		if err != nil {
+			return nil, nil, inputError{err}
+		}
+		dist, err := pickDistribution(cfg, want)
+		return cfg, dist, err
+	}
+	if want == "" {
+		return nil, nil, usageError{fmt.Errorf("%d roots under the paths: choose a distribution with --distribution, or name one root", len(d.Roots))}
+	}
+	var (
+		hitCfg  *model.Config
+		hit     *model.Distribution
+		hitRoot string
+	)
+	for _, r := range d.Roots {
+		cfg, err := s3front.LoadRoot(ctx, r, f.options())
+		if err != nil {
+			return nil, nil, inputError{err}
+		}
+		dist, err := pickDistribution(cfg, want)
+		if err != nil {
+			continue
+		}
+		if hit != nil {
+			return nil, nil, usageError{fmt.Errorf("--distribution %q matches in %s and in %s: name the root", want, hitRoot, r.Path)}
+		}
+		hitCfg, hit, hitRoot = cfg, dist, r.Path
+	}
+	if hit == nil {
+		return nil, nil, usageError{fmt.Errorf("no distribution %q in any of the %d roots under the paths", want, len(d.Roots))}
+	}
+	return hitCfg, hit, nil
 }
 
 // causeFindings keeps the findings that explain some path.
