@@ -45,6 +45,14 @@ type Options struct {
 	// Log receives one line per request at debug level and state-file
 	// failures at error level (default: discarded).
 	Log *slog.Logger
+	// Storage, when set, is the URL of a storage backend (a moto_server)
+	// and turns on the local edge: S3, KMS and STS calls answered with
+	// s3front's decisions in front of it, and each distribution's data
+	// plane (see the package documentation).
+	Storage string
+	// Identities map access key IDs to principals for the edge; any other
+	// key signs as the account's root user.
+	Identities []Identity
 }
 
 // Server is the CloudFront API emulator: an http.Handler speaking the
@@ -65,6 +73,8 @@ type Server struct {
 	st       *state
 	saved    []byte   // the state file's last good content
 	xmlCache xmlCache // configurations' XML text in it
+
+	front *front // the local edge, nil without Options.Storage
 }
 
 // NewServer builds an emulator, loading Options.StatePath when the file
@@ -123,6 +133,13 @@ func NewServer(opts Options) (*Server, error) {
 		}
 	}
 	s.routes()
+	if opts.Storage != "" {
+		f, err := newFront(s, opts)
+		if err != nil {
+			return nil, err
+		}
+		s.front = f
+	}
 	return s, nil
 }
 
@@ -143,6 +160,10 @@ func (s *Server) Account() string { return s.account }
 
 // ServeHTTP answers one API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.front != nil {
+		s.front.ServeHTTP(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
