@@ -10,5 +10,7 @@ var commands = []func(*env) *cobra.Command{
 	newSnapshotCmd,
 	newPolicyCmd,
 	newServeCmd,
+	newDeployCmd,
+	newVerifyCmd,
 	newVersionCmd,
 }

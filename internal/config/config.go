@@ -68,6 +68,35 @@ type Config struct {
 	// Outputs lists output formats: {format, file} in order (used when
 	// the command line gives no --format or -o).
 	Outputs [][2]string
+	// Deploy holds the settings of `s3front deploy`.
+	Deploy Deploy
+}
+
+// Deploy is the deploy section: how files become objects.
+//
+//	deploy:
+//	  cache-control:
+//	    - match: "*.html"
+//	      value: no-cache
+//	    - match: "assets/**"
+//	      value: public, max-age=31536000, immutable
+//	  content-types:
+//	    .wasm: application/wasm
+//	  exclude: ["*.map", ".DS_Store"]
+type Deploy struct {
+	// CacheControl rules in order: the first whose Match (a slash glob
+	// with * and **) matches a file's path sets its Cache-Control.
+	CacheControl []CacheRule
+	// ContentTypes maps extensions to content types.
+	ContentTypes map[string]string
+	// Exclude are globs of files not uploaded.
+	Exclude []string
+}
+
+// CacheRule is one cache-control rule.
+type CacheRule struct {
+	Match, Value string
+	Pos          source.Pos
 }
 
 // Find looks for name in dir and its parents, stopping after the
@@ -204,7 +233,7 @@ func Load(p string, ruleIDs []string) (*Config, []Warning, error) {
 		return c, nil, err
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, nil, errAt(name, root, "expected a mapping of settings (fail-on, rules, exclude, var-files, vars, parameter-files, parameters, accounts, format)")
+		return nil, nil, errAt(name, root, "expected a mapping of settings (fail-on, rules, exclude, var-files, vars, parameter-files, parameters, accounts, format, deploy)")
 	}
 	known := map[string]bool{}
 	for _, id := range ruleIDs {
@@ -357,8 +386,14 @@ func Load(p string, ruleIDs []string) (*Config, []Warning, error) {
 					return nil, nil, errAt(name, it, "format must be a format name or {format: NAME, output: FILE}")
 				}
 			}
+		case "deploy":
+			w, err := parseDeploy(name, v, &c.Deploy)
+			if err != nil {
+				return nil, nil, err
+			}
+			warns = append(warns, w...)
 		default:
-			warns = append(warns, unknownKey(name, k, "", []string{"fail-on", "rules", "exclude", "var-files", "vars", "parameter-files", "parameters", "accounts", "format"}))
+			warns = append(warns, unknownKey(name, k, "", []string{"fail-on", "rules", "exclude", "var-files", "vars", "parameter-files", "parameters", "accounts", "format", "deploy"}))
 		}
 	}
 	return c, warns, nil
@@ -549,4 +584,66 @@ func MatchName(pattern, name string) bool {
 		i++
 	}
 	return i == len(p)
+}
+
+// parseDeploy reads the deploy section.
+func parseDeploy(name string, v *yaml.Node, d *Deploy) ([]Warning, error) {
+	if v.Kind != yaml.MappingNode {
+		return nil, errAt(name, v, "deploy must be a mapping with cache-control, content-types or exclude")
+	}
+	var warns []Warning
+	for j := 0; j+1 < len(v.Content); j += 2 {
+		k, x := v.Content[j], v.Content[j+1]
+		switch k.Value {
+		case "cache-control":
+			if x.Kind != yaml.SequenceNode {
+				return nil, errAt(name, x, "deploy.cache-control must be a list of {match: GLOB, value: CACHE-CONTROL}")
+			}
+			for _, it := range x.Content {
+				if it.Kind != yaml.MappingNode {
+					return nil, errAt(name, it, "a cache-control rule is {match: GLOB, value: CACHE-CONTROL}")
+				}
+				r := CacheRule{Pos: pos(name, it)}
+				for n := 0; n+1 < len(it.Content); n += 2 {
+					switch it.Content[n].Value {
+					case "match":
+						r.Match = it.Content[n+1].Value
+					case "value":
+						r.Value = it.Content[n+1].Value
+					default:
+						warns = append(warns, unknownKey(name, it.Content[n], "deploy.cache-control", []string{"match", "value"}))
+					}
+				}
+				if r.Match == "" || r.Value == "" {
+					return nil, errAt(name, it, "a cache-control rule needs both match and value")
+				}
+				if _, err := path.Match(strings.ReplaceAll(r.Match, "**", "*"), ""); err != nil {
+					return nil, errAt(name, it, "bad pattern %q: %v", r.Match, err)
+				}
+				d.CacheControl = append(d.CacheControl, r)
+			}
+		case "content-types":
+			kv, err := stringMap(name, x)
+			if err != nil {
+				return nil, err
+			}
+			d.ContentTypes = map[string]string{}
+			for _, p := range kv {
+				ext, typ, _ := strings.Cut(p, "=")
+				if !strings.HasPrefix(ext, ".") {
+					ext = "." + ext
+				}
+				d.ContentTypes[strings.ToLower(ext)] = typ
+			}
+		case "exclude":
+			xs, err := stringList(name, x)
+			if err != nil {
+				return nil, err
+			}
+			d.Exclude = xs
+		default:
+			warns = append(warns, unknownKey(name, k, "deploy", []string{"cache-control", "content-types", "exclude"}))
+		}
+	}
+	return warns, nil
 }

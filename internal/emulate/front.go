@@ -12,6 +12,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/s3front/s3front/iam"
@@ -26,6 +27,7 @@ type front struct {
 	s          *Server
 	be         *backend
 	account    string
+	idMu       sync.Mutex
 	identities map[string]compiledIdentity
 	ledger     *ledger
 	confs      confCache
@@ -143,11 +145,19 @@ func (f *front) sts(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	form, _ := url.ParseQuery(string(body))
-	if form.Get("Action") != "GetCallerIdentity" && r.URL.Query().Get("Action") != "GetCallerIdentity" {
+	action := form.Get("Action")
+	if action == "" {
+		action = r.URL.Query().Get("Action")
+	}
+	c := f.identify(r)
+	if action == "AssumeRole" {
+		f.assumeRole(w, c, form)
+		return
+	}
+	if action != "GetCallerIdentity" {
 		f.proxy.ServeHTTP(w, r)
 		return
 	}
-	c := f.identify(r)
 	if c.anonymous() {
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(http.StatusForbidden)
@@ -219,4 +229,42 @@ func (f *front) kms(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.proxy.ServeHTTP(w, r)
+}
+
+// assumeRole mints credentials for a role session. The edge does not
+// emulate IAM roles: any IAM caller may assume any role, and the session
+// has the permissions of an administrator of the role's account.
+func (f *front) assumeRole(w http.ResponseWriter, c *caller, form url.Values) {
+	stsErr := func(status int, code, msg string) {
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error></ErrorResponse>`, code, xmlEscape(msg))
+	}
+	if c.Type != iam.IAM {
+		stsErr(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+		return
+	}
+	role, session := form.Get("RoleArn"), form.Get("RoleSessionName")
+	parts := strings.SplitN(role, ":", 6)
+	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/") || session == "" {
+		stsErr(400, "ValidationError", "RoleArn must be a role ARN and RoleSessionName must be set")
+		return
+	}
+	name := parts[5][strings.LastIndex(parts[5], "/")+1:]
+	arn := "arn:aws:sts::" + parts[4] + ":assumed-role/" + name + "/" + session
+	key := "ASIA" + strings.ToUpper(f.s.ids.chars(upperAlnum, 16))
+	all, _ := iam.Parse("assumed role", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`), iam.Identity)
+	p, err := iam.ParsePrincipal(arn)
+	if err != nil {
+		stsErr(400, "ValidationError", err.Error())
+		return
+	}
+	p.CanonicalUser = CanonicalUserID(p.Account)
+	f.idMu.Lock()
+	f.identities[key] = compiledIdentity{Identity: Identity{AccessKeyID: key, ARN: arn, Policies: []*iam.Policy{all}}, principal: p}
+	f.idMu.Unlock()
+	exp := f.now().Add(time.Hour).UTC().Format("2006-01-02T15:04:05Z")
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprintf(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>%s</SecretAccessKey><SessionToken>%s</SessionToken><Expiration>%s</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA%s:%s</AssumedRoleId><Arn>%s</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+		key, f.s.ids.chars(upperAlnum, 40), f.s.ids.chars(upperAlnum, 64), exp, strings.ToUpper(CanonicalUserID(role)[:17]), xmlEscape(session), xmlEscape(arn), f.s.ids.uuid())
 }

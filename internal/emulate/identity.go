@@ -91,7 +91,10 @@ func (f *front) identify(r *http.Request) *caller {
 		return &caller{Principal: iam.Principal{Type: iam.Anonymous}}
 	}
 	c := &caller{accessKey: key, region: region, service: service}
-	if id, found := f.identities[key]; found {
+	f.idMu.Lock()
+	id, found := f.identities[key]
+	f.idMu.Unlock()
+	if found {
 		c.Principal = id.principal
 		c.policies = id.Policies
 		return c

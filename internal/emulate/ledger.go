@@ -117,12 +117,16 @@ type ledger struct {
 	mu          sync.Mutex
 	bucketOwner map[string]string
 	bucketACL   map[string]acl
-	objects     map[string]map[string]*objectRec
-	uploads     map[string]*pendingUpload
+	// bucketPolicy holds bucket policies: moto would evaluate them
+	// itself (Deny statements without their conditions), so they are
+	// kept here and never reach it.
+	bucketPolicy map[string][]byte
+	objects      map[string]map[string]*objectRec
+	uploads      map[string]*pendingUpload
 }
 
 func newLedger() *ledger {
-	return &ledger{bucketOwner: map[string]string{}, bucketACL: map[string]acl{}, objects: map[string]map[string]*objectRec{}, uploads: map[string]*pendingUpload{}}
+	return &ledger{bucketOwner: map[string]string{}, bucketACL: map[string]acl{}, bucketPolicy: map[string][]byte{}, objects: map[string]map[string]*objectRec{}, uploads: map[string]*pendingUpload{}}
 }
 
 func (l *ledger) owner(bucket, fallback string) string {
@@ -225,11 +229,10 @@ func (f *front) bucket(ctx context.Context, name string) (*bucketConf, error) {
 	if b.region == "" {
 		b.region = "us-east-1"
 	}
-	st, _, body, err = f.be.s3Read(ctx, http.MethodGet, name, "", sub("policy"))
-	if err != nil {
-		return nil, err
-	}
-	if st == http.StatusOK && len(strings.TrimSpace(string(body))) > 0 {
+	f.ledger.mu.Lock()
+	body = f.ledger.bucketPolicy[name]
+	f.ledger.mu.Unlock()
+	if len(body) > 0 {
 		p, perr := iam.Parse("arn:aws:s3:::"+name+"#/Policy", body, iam.Resource)
 		if perr != nil {
 			return nil, perr

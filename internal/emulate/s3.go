@@ -367,6 +367,7 @@ func (f *front) bucketCall(ctx context.Context, q *s3Req, b *bucketConf, keys ia
 			f.ledger.mu.Lock()
 			delete(f.ledger.bucketOwner, q.bucket)
 			delete(f.ledger.bucketACL, q.bucket)
+			delete(f.ledger.bucketPolicy, q.bucket)
 			delete(f.ledger.objects, q.bucket)
 			f.ledger.mu.Unlock()
 			f.confs.drop(q.bucket)
@@ -449,8 +450,29 @@ func (f *front) bucketCall(ctx context.Context, q *s3Req, b *bucketConf, keys ia
 			if pub, _ := iam.Public(p); pub == ident.True && b.bpa(blockPublicPolicy) {
 				return accessDenied("the policy is public and Block Public Access BlockPublicPolicy is on", "bpa-rejects-policy")
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			r.ContentLength = int64(len(body))
+			f.ledger.mu.Lock()
+			f.ledger.bucketPolicy[q.bucket] = body
+			f.ledger.mu.Unlock()
+			f.confs.drop(q.bucket)
+			q.w.WriteHeader(http.StatusNoContent)
+			return nil
+		case s.sub == "policy" && r.Method == http.MethodDelete:
+			f.ledger.mu.Lock()
+			delete(f.ledger.bucketPolicy, q.bucket)
+			f.ledger.mu.Unlock()
+			f.confs.drop(q.bucket)
+			q.w.WriteHeader(http.StatusNoContent)
+			return nil
+		case s.sub == "policy":
+			f.ledger.mu.Lock()
+			body := f.ledger.bucketPolicy[q.bucket]
+			f.ledger.mu.Unlock()
+			if len(body) == 0 {
+				return &denial{status: 404, code: "NoSuchBucketPolicy", msg: "The bucket policy does not exist"}
+			}
+			q.w.Header().Set("Content-Type", "application/json")
+			q.w.Write(body)
+			return nil
 		case s.sub == "ownershipControls" && r.Method == http.MethodPut:
 			body, _ := io.ReadAll(http.MaxBytesReader(q.w, r.Body, 64<<10))
 			r.Body = io.NopCloser(bytes.NewReader(body))

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3front/s3front/iam"
 )
 
 // Site is a bucket served by a distribution, built through the edge.
@@ -156,4 +158,11 @@ func (e *Env) Invalidate(t testing.TB, distID string, paths ...string) {
 	_, err := cfc.CreateInvalidation(context.Background(), &cloudfront.CreateInvalidationInput{DistributionId: aws.String(distID),
 		InvalidationBatch: &cf.InvalidationBatch{CallerReference: aws.String(fmt.Sprint(paths)), Paths: &cf.Paths{Quantity: aws.Int32(int32(len(paths))), Items: paths}}})
 	must(t, err)
+}
+
+// AllowAll is an identity policy allowing everything (an administrator).
+func AllowAll(t testing.TB) []*iam.Policy {
+	p, err := iam.Parse("allow-all.json", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`), iam.Identity)
+	must(t, err)
+	return []*iam.Policy{p}
 }
