@@ -191,3 +191,46 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestLoadDeploy(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, FileName)
+	write(t, p, `deploy:
+  cache-control:
+    - match: "*.html"
+      value: no-cache
+    - match: assets/**
+      value: public, max-age=31536000, immutable
+      when: always
+  content-types:
+    wasm: application/wasm
+    .Map: application/json
+  exclude: ["*.map", .DS_Store]
+  upload: fast
+`)
+	c, warns, err := Load(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := c.Deploy
+	if len(d.CacheControl) != 2 || d.CacheControl[0].Match != "*.html" || d.CacheControl[1].Value != "public, max-age=31536000, immutable" ||
+		d.CacheControl[1].Pos.Line != 5 || d.ContentTypes[".wasm"] != "application/wasm" || d.ContentTypes[".map"] != "application/json" || len(d.Exclude) != 2 {
+		t.Errorf("deploy: %+v", d)
+	}
+	var msgs []string
+	for _, w := range warns {
+		msgs = append(msgs, w.String())
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{`:7:7: unknown key "when" in deploy.cache-control`, `:12:3: unknown key "upload" in deploy`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+	for _, bad := range []string{"deploy: [1]\n", "deploy: {cache-control: {a: b}}\n", "deploy: {cache-control: [{match: '*.html'}]}\n", "deploy: {cache-control: [{match: '[', value: x}]}\n"} {
+		write(t, p, bad)
+		if _, _, err := Load(p, nil); err == nil {
+			t.Errorf("Load accepted %q", bad)
+		}
+	}
+}
