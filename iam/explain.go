@@ -53,11 +53,44 @@ func (e *evaluator) explainStatement(p *Policy, kind Kind, level int, cs *cStmt)
 	return t, g
 }
 
-// nearMiss describes the Allow statement of p that comes closest to
-// applying, and what keeps it from applying ("" when p has none).
-func (e *evaluator) nearMiss(p *Policy) string {
-	if p == nil || p.compiled == nil {
+// nearMissFix is the fix when the Allow statement of p that comes closest
+// to applying names the request's principal, action and resource and
+// fails only on string or ARN conditions whose keys the request has: the
+// condition values change, no new statement is needed ("" otherwise).
+func (e *evaluator) nearMissFix(p *Policy) string {
+	best, m := e.closest(p)
+	if best < 0 || m.action != ident.True || m.resource != ident.True || m.principal != ident.True {
 		return ""
+	}
+	var changes []string
+	for _, c := range m.conds {
+		if c.Result == ident.True {
+			continue
+		}
+		op := strings.TrimSuffix(c.Condition.Operator, "IfExists")
+		switch op {
+		case "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike":
+		default:
+			return ""
+		}
+		if c.Result != ident.False || !c.Present || len(c.Values) == 0 {
+			return ""
+		}
+		changes = append(changes, "set its "+c.Condition.Operator+" "+c.Condition.Key+" to "+listText(c.Values)+" (now "+listText(c.Condition.Values)+")")
+	}
+	if len(changes) == 0 {
+		return ""
+	}
+	return stmtName(p.compiled.stmts[best].st) + " already names the principal, the action and the resource: " + strings.Join(changes, " and ") +
+		"; keep the old value too if what it names must keep access. No new statement is needed"
+}
+
+// closest returns the index of the Allow statement of p that comes
+// closest to applying without applying, and its comparison (-1 when p has
+// none that matches anything).
+func (e *evaluator) closest(p *Policy) (int, elementMatch) {
+	if p == nil || p.compiled == nil {
+		return -1, elementMatch{}
 	}
 	best, bestScore := -1, -1
 	var bestM elementMatch
@@ -83,6 +116,16 @@ func (e *evaluator) nearMiss(p *Policy) string {
 		}
 	}
 	if best < 0 || bestScore == 0 {
+		return -1, elementMatch{}
+	}
+	return best, bestM
+}
+
+// nearMiss describes the Allow statement of p that comes closest to
+// applying, and what keeps it from applying ("" when p has none).
+func (e *evaluator) nearMiss(p *Policy) string {
+	best, bestM := e.closest(p)
+	if best < 0 {
 		return ""
 	}
 	cs := &p.compiled.stmts[best]
@@ -223,8 +266,11 @@ func (e *evaluator) explainDeny(rcpFail, scpFail, epFail, bndFail int, rcp, scp,
 				"attach a resource policy with a statement that allows "+act+" on "+resource+" for "+principalElement(&in.Request.Principal))
 			return
 		}
-		e.noAllow(rp, rk, -1, "no statement of the "+policyLabel(rp.Name, rk, -1)+" allows "+req+" ("+withArticle(in.Request.Principal.Type.String())+" has no identity policies: the resource policy alone decides)",
-			"add a statement that allows "+act+" on "+resource+" for "+principalElement(&in.Request.Principal))
+		fix := e.nearMissFix(rp)
+		if fix == "" {
+			fix = "add a statement that allows " + act + " on " + resource + " for " + principalElement(&in.Request.Principal)
+		}
+		e.noAllow(rp, rk, -1, "no statement of the "+policyLabel(rp.Name, rk, -1)+" allows "+req+" ("+withArticle(in.Request.Principal.Type.String())+" has no identity policies: the resource policy alone decides)", fix)
 		return
 	}
 	acct := ident.Render(p.account)

@@ -53,13 +53,15 @@ type policyJSON struct {
 	Error     string                `json:"error,omitempty"`
 	Src       *Src                  `json:"src,omitempty"`
 	Positions map[string]source.Pos `json:"positions,omitempty"`
+	Form      string                `json:"form,omitempty"`
+	WrittenIn string                `json:"written_in,omitempty"`
 }
 
 // MarshalJSON writes a policy as its document plus where each statement
 // and element came from, so that a snapshot read back reports the
 // original file positions.
 func (p Policy) MarshalJSON() ([]byte, error) {
-	out := policyJSON{Default: p.Default}
+	out := policyJSON{Default: p.Default, Form: string(p.Form), WrittenIn: p.WrittenIn}
 	if !p.Src.IsZero() {
 		s := p.Src
 		out.Src = &s
@@ -81,7 +83,7 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 		out.Kind = kindName(p.V.Kind)
 		out.Positions = pos
 	}
-	if out.Document == nil && out.Error == "" && out.Unknown == "" && !out.Default && out.Src == nil {
+	if out.Document == nil && out.Error == "" && out.Unknown == "" && !out.Default && out.Src == nil && out.Form == "" {
 		return []byte("null"), nil
 	}
 	return json.Marshal(out)

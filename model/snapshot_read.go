@@ -428,6 +428,15 @@ func (d *decoder) policy(n *source.Node, v reflect.Value, resource string) error
 				if p.Src.Pos.IsZero() {
 					p.Src.Pos = n.Pos
 				}
+			case "form":
+				switch form := PolicyForm(f.Value.Text); form {
+				case FormJSON, FormYAML, FormObject, FormBlocks:
+					p.Form = form
+				default:
+					return d.errf(f.Value.Pos, "", "a policy form is json, yaml, object or blocks, not %q", form)
+				}
+			case "written_in":
+				p.WrittenIn = f.Value.Text
 			case "positions":
 				raw := map[string]source.Pos{}
 				for _, pf := range f.Value.Fields {

@@ -71,7 +71,34 @@ func (v Value[T]) Is(want T) bool {
 type Policy struct {
 	Value[*iam.Policy]
 	Err error
+	// Form is how the document is written in the input, so that a fix
+	// proposes statements the way the user writes them; for a resource
+	// without a policy, how a new one would be written there. Empty when
+	// the input doesn't say (a literal ARN, a live resource).
+	Form PolicyForm
+	// WrittenIn names the resource whose text holds the document when it
+	// is not the policy's own resource (e.g. the policy document data
+	// source a bucket policy reads).
+	WrittenIn string
 }
+
+// PolicyForm is the syntax a policy document is written in.
+type PolicyForm string
+
+// Policy forms.
+const (
+	// FormJSON is JSON text (a heredoc, a file, a string) or, in a JSON
+	// template, a JSON object.
+	FormJSON PolicyForm = "json"
+	// FormYAML is a YAML mapping (a YAML template).
+	FormYAML PolicyForm = "yaml"
+	// FormObject is an object expression of the configuration language
+	// that the language turns into JSON (Terraform's jsonencode).
+	FormObject PolicyForm = "object"
+	// FormBlocks is statement blocks of a policy document data source
+	// (Terraform's aws_iam_policy_document).
+	FormBlocks PolicyForm = "blocks"
+)
 
 // NoPolicy is a known absence of a policy on the resource at src.
 func NoPolicy(src Src) Policy { return Policy{Value: Known[*iam.Policy](nil, src)} }

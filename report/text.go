@@ -138,6 +138,10 @@ func writeBody(b *strings.Builder, r *Report, o TextOptions) {
 			lines := strings.Split(f.Fix, "\n")
 			fmt.Fprintf(b, "  %s %s\n", pt.green("fix:"), lines[0])
 			for _, l := range lines[1:] {
+				if l == "" {
+					b.WriteString("\n")
+					continue
+				}
 				fmt.Fprintf(b, "       %s\n", l)
 			}
 		}

@@ -201,7 +201,7 @@ func writeTrace(e *env, rep *report.Report, d *model.Distribution, url string, u
 		}
 		if f := byRule[p.ID+"|"+p.Cause]; f != nil {
 			fmt.Fprintf(&b, "  cause %s at %s (%s): %s\n", f.Rule, f.Resource, f.Location, f.Message)
-			fmt.Fprintf(&b, "  fix: %s\n", strings.ReplaceAll(f.Fix, "\n", "\n       "))
+			fmt.Fprintf(&b, "  fix: %s\n", indentFix(f.Fix))
 		}
 		b.WriteString("\n")
 	}
@@ -223,4 +223,16 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// indentFix indents the continuation lines of a fix under its first,
+// leaving blank lines blank.
+func indentFix(fix string) string {
+	lines := strings.Split(fix, "\n")
+	for i := 1; i < len(lines); i++ {
+		if lines[i] != "" {
+			lines[i] = "       " + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -98,15 +98,21 @@ func checkMissingObject(p *pass) {
 		}
 		done[k] = true
 		d := path.Distribution
-		var parts []string
-		if path.Outcome == sim.Allow && path.CanList == ident.False {
-			parts = append(parts, fmt.Sprintf("its origin can't s3:ListBucket %s, so a request for a missing object answers 403 AccessDenied, not 404 (and 403s are easily mistaken for permission problems)", path.Bucket.Ref))
-		}
+		var parts, fixes []string
 		if d.DefaultRootObject.Known && d.DefaultRootObject.V == "" && (d.DefaultBehavior == nil || path.Behavior == d.DefaultBehavior) {
 			if path.CanList == ident.True {
 				parts = append(parts, "it has no default root object and its origin may list the bucket, so GET / returns the bucket's key listing")
 			} else {
 				parts = append(parts, "it has no default root object, so GET / asks S3 for an empty key and answers 403")
+			}
+			fixes = append(fixes, "set a default root object ("+sim.Spell(d.Ref, `default_root_object = "index.html"`, "DefaultRootObject: index.html")+")")
+		}
+		if path.Outcome == sim.Allow && path.CanList == ident.False {
+			parts = append(parts, fmt.Sprintf("its origin can't s3:ListBucket %s, so a request for a missing object answers 403 AccessDenied, not 404 (and 403s are easily mistaken for permission problems)", path.Bucket.Ref))
+			if st, ok := p.listGrant(path); ok {
+				fixes = append(fixes, "to get 404 for missing objects, add this statement to the bucket policy of "+path.Bucket.Ref+" (s3:ListBucket applies to the bucket ARN, without /*):\n"+sim.SyntaxOf(path.Bucket.Ref, path.Bucket.Policy).Render(st))
+			} else {
+				fixes = append(fixes, "to get 404 for missing objects, allow s3:ListBucket on the bucket ARN (no /*) for the same principal and condition")
 			}
 		}
 		if len(parts) == 0 {
@@ -116,8 +122,7 @@ func checkMissingObject(p *pass) {
 		if at.Resource == "" {
 			at.Resource = d.Ref
 		}
-		p.report(at, strings.Join(parts, "; "),
-			"set a default root object ("+sim.Spell(d.Ref, `default_root_object = "index.html"`, "DefaultRootObject: index.html")+"); to get 404 for missing objects, also allow s3:ListBucket on the bucket ARN (no /*) for the same principal and condition", []model.Src{resourceSrc(path.Bucket.Meta)}, PathID(path))
+		p.report(at, strings.Join(parts, "; "), strings.Join(fixes, "; "), []model.Src{resourceSrc(path.Bucket.Meta)}, PathID(path))
 	}
 }
 
@@ -213,7 +218,7 @@ func checkKeyRotation(p *pass) {
 		seen[k] = true
 		if k.Manager.Known && k.Manager.V == "CUSTOMER" && k.Rotation.Known && !k.Rotation.V {
 			p.report(srcOr(k.Rotation, resourceSrc(k.Meta)), fmt.Sprintf("%s encrypts %s, which CloudFront serves, and has automatic key rotation off", k.Ref, sv.bucket.Ref),
-				"turn on automatic rotation (enable_key_rotation = true / EnableKeyRotation: true); rotation keeps old key material, so existing objects stay readable", nil)
+				"turn on automatic rotation ("+sim.Spell(k.Ref, "enable_key_rotation = true", "EnableKeyRotation: true")+"); rotation keeps old key material, so existing objects stay readable", nil)
 		}
 	}
 }
@@ -353,4 +358,22 @@ func principalAccount(p string) string {
 		return ""
 	}
 	return unmask(parts[4])
+}
+
+// listGrant is the statement that lets a path's origin list its bucket:
+// the service principal with the distribution's AWS:SourceArn for origin
+// access control, the identity for an origin access identity.
+func (p *pass) listGrant(path *sim.Path) (sim.Statement, bool) {
+	b := path.Bucket
+	st := sim.Statement{Sid: "AllowCloudFrontListBucket", Actions: []string{"s3:ListBucket"}, Resources: []string{sim.BucketARNText(b)}}
+	switch accessMode(path) {
+	case "oac":
+		st.Principal = [2]string{"Service", "cloudfront.amazonaws.com"}
+		st.Conds = []sim.Cond{{Op: "StringEquals", Key: "AWS:SourceArn", Values: []string{sim.DistributionARNIn(path.Distribution, b.Ref)}}}
+	case "oai":
+		st.Principal = [2]string{"AWS", sim.OAIARNText(p.res.Index.OAI(path.Origin.OAI.V), path.Origin.OAI.V, b.Ref)}
+	default:
+		return st, false
+	}
+	return st, true
 }

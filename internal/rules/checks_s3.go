@@ -155,7 +155,7 @@ func checkBPAIncomplete(p *pass) {
 			served = "it is served through CloudFront (" + distList(dists) + ")"
 		}
 		p.report(at, fmt.Sprintf("Block Public Access of %s is incomplete (%s): %s. A public policy or ACL added later would expose it directly", b.Ref, served, strings.Join(off, ", ")),
-			"turn on all four Block Public Access settings for the bucket (aws_s3_bucket_public_access_block / PublicAccessBlockConfiguration): origin access control and OAI grants are not public and keep working", []model.Src{resourceSrc(b.Meta)})
+			"turn on all four Block Public Access settings for the bucket ("+sim.Spell(b.Ref, "aws_s3_bucket_public_access_block", "PublicAccessBlockConfiguration")+"): origin access control and OAI grants are not public and keep working", []model.Src{resourceSrc(b.Meta)})
 	}
 }
 
@@ -272,8 +272,13 @@ func checkGrantUnscoped(p *pass) {
 			if op.kind == "key policy" {
 				what = "decrypt with this key"
 			}
+			sx := sim.SyntaxOf(op.owner, op.policy)
+			where := "add to its Condition"
+			if sx.Form == model.FormBlocks {
+				where = "add this condition block to it"
+			}
 			p.report(at, fmt.Sprintf("statement %s of the %s of %s grants cloudfront.amazonaws.com without an AWS:SourceArn or AWS:SourceAccount condition: any CloudFront distribution, in any AWS account, can %s through its own origin access control", stmtName(st), op.kind, op.owner, what),
-				fmt.Sprintf("add a condition naming your distribution to statement %s: \"Condition\": {\"StringEquals\": {\"AWS:SourceArn\": \"arn:aws:cloudfront::<account>:distribution/<ID>\"}}", stmtName(st)), nil)
+				fmt.Sprintf("name your distribution in statement %s, %s:\n%s", stmtName(st), where, sx.RenderCondition(sim.Cond{Op: "StringEquals", Key: "AWS:SourceArn", Values: p.readerARNs(op.owner)})), nil)
 		}
 	}
 }
@@ -303,8 +308,9 @@ func checkGrantAccountWide(p *pass) {
 			}
 			at := op.at
 			at.Pos = st.Pos
+			sx := sim.SyntaxOf(op.owner, op.policy)
 			p.report(at, fmt.Sprintf("statement %s of the %s of %s admits every CloudFront distribution of an account, not one: any distribution created there later can read through it (the CDK writes key policies this way to avoid a dependency cycle)", stmtName(st), op.kind, op.owner),
-				"name the distribution: \"AWS:SourceArn\": \"arn:aws:cloudfront::<account>:distribution/<ID>\" (in the CDK, add the statement after the distribution exists, e.g. with a custom resource or a second stack)", nil)
+				"name the distribution, with StringEquals: "+sx.RenderValue("AWS:SourceArn", p.readerARNs(op.owner))+" (in the CDK, add the statement after the distribution exists, e.g. with a custom resource or a second stack)", nil)
 		}
 	}
 }
@@ -346,7 +352,7 @@ func checkBucketNotKMS(p *pass) {
 		}
 		stmt := ""
 		if len(needGrant) > 0 {
-			stmt = sim.OACKeyStatement(needGrant[0])
+			stmt = sim.OACKeyStatement(b.Ref, b.Policy, needGrant[0])
 			if len(needGrant) > 1 {
 				stmt += fmt.Sprintf("\n(with AWS:SourceArn listing all %d distributions: %s)", len(needGrant), distList(uniqueDists(needGrant)))
 			}
@@ -359,10 +365,10 @@ func checkBucketNotKMS(p *pass) {
 		switch {
 		case len(sv.paths) == 0:
 			msg = fmt.Sprintf("default encryption of %s is %s, not SSE-KMS with a customer managed key. No distribution in the input reads it, so switching is safe as far as CloudFront is concerned; whoever uploads into it then needs kms:GenerateDataKey on the key (and readers kms:Decrypt), in the key policy or their identity policies", b.Ref, b.Encryption.Algorithm.V)
-			fix = "1. create a customer managed key in the bucket's region whose policy allows the bucket's writers kms:GenerateDataKey and its readers kms:Decrypt\n2. set it as the bucket's default encryption key with an S3 Bucket Key (sse_algorithm = \"aws:kms\", kms_master_key_id, bucket_key_enabled = true)\n3. re-encrypt existing objects by copying them in place, if they must be SSE-KMS too"
+			fix = "1. create a customer managed key in the bucket's region whose policy allows the bucket's writers kms:GenerateDataKey and its readers kms:Decrypt\n2. set it as the bucket's default encryption key with an S3 Bucket Key (" + encSetting(b) + ")\n3. re-encrypt existing objects by copying them in place, if they must be SSE-KMS too"
 		case len(blockers) == 0:
 			msg = fmt.Sprintf("default encryption of %s is %s, not SSE-KMS with a customer managed key. Switching now is safe for every distribution that reads it (%s %s origin access control), provided the new key's policy lets CloudFront decrypt for %s%s", b.Ref, b.Encryption.Algorithm.V, distList(uniqueDists(needGrant)), plural(len(uniqueDists(needGrant)), "uses", "use"), plural(len(uniqueDists(needGrant)), "it", "them"), uploads)
-			fix = "1. create a customer managed key in the bucket's region with this key policy statement:\n" + stmt + "\n2. set it as the bucket's default encryption key with an S3 Bucket Key (sse_algorithm = \"aws:kms\", kms_master_key_id, bucket_key_enabled = true)\n3. re-encrypt existing objects by copying them in place, if they must be SSE-KMS too"
+			fix = "1. create a customer managed key in the bucket's region with this key policy statement:\n" + stmt + "\n2. set it as the bucket's default encryption key with an S3 Bucket Key (" + encSetting(b) + ")\n3. re-encrypt existing objects by copying them in place, if they must be SSE-KMS too"
 		default:
 			msg = fmt.Sprintf("default encryption of %s is %s, not SSE-KMS with a customer managed key. Switching now is NOT safe: %s", b.Ref, b.Encryption.Algorithm.V, strings.Join(blockers, "; "))
 			fix = "do these first: " + strings.Join(blockers, "; ") + "; then create a customer managed key whose policy lets each distribution's origin access control decrypt (kms:Decrypt for cloudfront.amazonaws.com with AWS:SourceArn), and only then switch default encryption to it"
@@ -485,7 +491,7 @@ func checkBucketKey(p *pass) {
 			reads = "every object read through CloudFront costs a KMS Decrypt call, which adds cost and counts against KMS request quotas; beyond the quota S3 will answer 503 SlowDown (\"Please reduce your request rate for operations involving AWS KMS\"), which CloudFront passes on to viewers"
 		}
 		p.report(srcOr(e.BucketKey, srcOr(e.Algorithm, resourceSrc(b.Meta))), fmt.Sprintf("%s uses SSE-KMS without an S3 Bucket Key: %s", b.Ref, reads),
-			"enable the S3 Bucket Key (bucket_key_enabled = true / BucketKeyEnabled: true); if the key policy conditions on kms:EncryptionContext:aws:s3:arn, allow the bucket ARN too (see bucket-key-context-mismatch)", nil)
+			"enable the S3 Bucket Key ("+sim.Spell(b.Ref, "bucket_key_enabled = true", "BucketKeyEnabled: true")+"); if the key policy conditions on kms:EncryptionContext:aws:s3:arn, allow the bucket ARN too (see bucket-key-context-mismatch)", nil)
 	}
 }
 
@@ -494,4 +500,40 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// readerARNs spells, for a statement in the policy of owner (a bucket or a
+// key), the ARNs of the distributions that read through it; a
+// placeholder when none does.
+func (p *pass) readerARNs(owner string) []string {
+	var out []string
+	seen := map[*model.Distribution]bool{}
+	for _, sv := range p.servedBuckets() {
+		b := sv.bucket
+		uses := b.Ref == owner
+		if !uses && b.Encryption.KeyID.Known && b.Encryption.KeyID.V != "" {
+			if k, ok := p.res.Index.Key(b.Encryption.KeyID.V); ok == ident.True && k.Ref == owner {
+				uses = true
+			}
+		}
+		if !uses {
+			continue
+		}
+		for _, d := range distributionsOf(sv.paths) {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, sim.DistributionARNIn(d, owner))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []string{"arn:aws:cloudfront::<account>:distribution/<ID>"}
+	}
+	return out
+}
+
+// encSetting spells SSE-KMS default encryption with a Bucket Key in the
+// bucket's language.
+func encSetting(b *model.Bucket) string {
+	return sim.Spell(b.Ref, `sse_algorithm = "aws:kms", kms_master_key_id, bucket_key_enabled = true`, "BucketEncryption ServerSideEncryptionByDefault SSEAlgorithm: aws:kms, KMSMasterKeyID, BucketKeyEnabled: true")
 }

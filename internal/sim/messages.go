@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/s3front/s3front/iam"
 	"strings"
 
 	"github.com/s3front/s3front/ident"
@@ -50,30 +51,31 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 		if p.When == NextUpload {
 			c.Message += "; objects uploaded before the switch to SSE-KMS keep working until they are replaced"
 		}
-		c.Fix = fmt.Sprintf("migrate the origin to origin access control, in this order:\n1. create an origin access control (origin type s3, signing behavior always, protocol sigv4)\n2. add to the bucket policy of %s, next to the OAI statement:\n%s\n3. add to the key policy of %s:\n%s\n4. attach the origin access control to origin %s and remove the origin access identity; deploy\n5. once the distribution is deployed, remove the OAI statement from the bucket policy and delete the OAI", bucketName, OACBucketStatement(d, b), keyText(), OACKeyStatement(d), origin)
+		c.Fix = fmt.Sprintf("migrate the origin to origin access control, in this order:\n1. create an origin access control (origin type s3, signing behavior always, protocol sigv4)\n2. %s\n3. %s\n4. attach the origin access control to origin %s and remove the origin access identity; deploy\n5. once the distribution is deployed, remove the OAI statement from the bucket policy and delete the OAI",
+			s.bucketGrant(d, b, p.Key, ", next to the OAI statement").text, s.keyGrant(d, b, p.Key, "", kmsOps(false, false)).text, origin)
 	case "oac-key-policy-missing":
 		k := keyText()
 		c.Message = fmt.Sprintf("the key policy of %s does not allow cloudfront.amazonaws.com to decrypt for %s: %s (encrypted with this key) fails through origin %s (%s)", k, dist, which, origin, failure)
 		if c.Statement != nil {
 			c.Message = fmt.Sprintf("statement %s of the key policy of %s denies CloudFront's requests for %s: %s encrypted with it fails (%s)", stmtLabel(c), k, dist, which, failure)
 		}
-		c.Fix = fmt.Sprintf("add this statement to the key policy of %s (the AWS:SourceArn condition keeps other distributions out):\n%s", k, OACKeyStatement(d))
+		c.Fix = s.keyGrant(d, b, p.Key, " (the AWS:SourceArn condition keeps other distributions out)", kmsOps(false, false)).text
 	case "aws-managed-key":
 		c.Message = fmt.Sprintf("%s encrypts new objects with the AWS managed key aws/s3, whose key policy admits only principals of its own account calling through S3 and cannot be changed: %s fails through %s (%s)", bucketName, which, dist, failure)
-		c.Fix = fmt.Sprintf("create a customer managed key in the bucket's region, add to its key policy:\n%s\nset it as the default encryption key of %s (kms_master_key_id / KMSMasterKeyID), then re-encrypt the objects already written with aws/s3 (copy them in place)", OACKeyStatement(d), bucketName)
+		c.Fix = fmt.Sprintf("create a customer managed key in the bucket's region, add to its key policy:\n%s\nset it as the default encryption key of %s (%s), then re-encrypt the objects already written with aws/s3 (copy them in place)", OACKeyStatement(b.Ref, b.Policy, d), bucketName, Spell(b.Ref, "kms_master_key_id", "KMSMasterKeyID"))
 	case "bucket-policy-denies-origin":
 		c.Message, c.Fix = s.bucketDenies(p, oc, c, failure)
 	case "source-arn-mismatch":
 		c.Message, c.Fix = s.sourceArnMismatch(p, oc, c, failure)
 	case "oac-signing-disabled":
 		c.Message = fmt.Sprintf("origin access control %s of %s has signing behavior %s: CloudFront does not sign, so S3 sees anonymous requests and the private bucket %s refuses them (%s)", oc.oac.Ref, dist, oc.oac.SigningBehavior.V, bucketName, failure)
-		c.Fix = "set the origin access control's signing behavior to always (signing_behavior = \"always\" / SigningBehavior: always)"
+		c.Fix = "set the origin access control's signing behavior to always (" + Spell(oc.oac.Ref, `signing_behavior = "always"`, "SigningBehavior: always") + ")"
 	case "website-endpoint-origin":
 		c.Message = fmt.Sprintf("origin %s of %s points at the S3 website endpoint of %s: website endpoints are custom origins, so CloudFront never signs (an attached OAC or OAI is ignored), the bucket would have to be public, and KMS-encrypted objects can't be served; with the bucket private, %s fails (%s)", origin, dist, bucketName, which, failure)
-		c.Fix = fmt.Sprintf("point the origin at the bucket's REST endpoint (%s), configure it as an S3 origin with origin access control, and grant it in the bucket policy:\n%s\nIf you used the website endpoint for index documents in subfolders, add a CloudFront Function on viewer requests that appends index.html", regionalDomainText(b), OACBucketStatement(d, b))
+		c.Fix = fmt.Sprintf("point the origin at the bucket's REST endpoint (%s), configure it as an S3 origin with origin access control, and grant it: %s\nIf you used the website endpoint for index documents in subfolders, add a CloudFront Function on viewer requests that appends index.html", regionalDomainText(b), s.bucketGrant(d, b, p.Key, "").text)
 	case "foreign-object-owner":
 		c.Message = fmt.Sprintf("%s uploads into %s, whose Object Ownership is %s: the uploading account owns those objects, and the bucket policy's grant to %s's origin applies only to objects the bucket owner owns, so %s fails (%s)", ident.Render(p.Uploader), bucketName, b.Ownership.V, dist, which, failure)
-		c.Fix = "set Object Ownership to BucketOwnerEnforced (aws_s3_bucket_ownership_controls rule.object_ownership / OwnershipControls.Rules[].ObjectOwnership), which makes the bucket owner own every object; objects written before the change stay owned by the uploader, so copy them in place as the bucket owner afterwards"
+		c.Fix = "set Object Ownership to BucketOwnerEnforced (" + Spell(b.Ref, "aws_s3_bucket_ownership_controls rule { object_ownership = \"BucketOwnerEnforced\" }", "OwnershipControls: {Rules: [{ObjectOwnership: BucketOwnerEnforced}]}") + "), which makes the bucket owner own every object; objects written before the change stay owned by the uploader, so copy them in place as the bucket owner afterwards"
 	case "kms-key-unusable":
 		c.Message = fmt.Sprintf("%s: %s fails through %s (%s)", lastFailDetail(p), which, dist, failure)
 		c.Fix = "use an enabled, symmetric customer managed key in the bucket's region as the default encryption key: enable the key, or cancel its deletion (aws kms cancel-key-deletion), or create a key in the bucket's region"
@@ -81,7 +83,7 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 		c.Message, c.Fix = s.uploadDenied(p, oc, c, failure)
 	case "deny-unencrypted-blocks-upload":
 		c.Message = fmt.Sprintf("statement %s of the bucket policy of %s denies s3:PutObject unless the request carries x-amz-server-side-encryption; CloudFront adds no such header and S3 does not fill it from the bucket's default encryption (%s), so every upload through %s is denied (%s), although default encryption would have encrypted it", stmtLabel(c), bucketName, b.Encryption.Algorithm.V, dist, failure)
-		c.Fix = "deny only uploads that ask for the wrong encryption, and let default encryption handle uploads that ask for none: keep the StringNotEquals condition and add \"Null\": {\"s3:x-amz-server-side-encryption\": \"false\"} to the same statement (both must hold for the Deny to apply)"
+		c.Fix = DenyUnencryptedFix(b, c.Statement)
 	case "bucket-key-context-mismatch":
 		c.Message = fmt.Sprintf("statement %s of the key policy of %s allows the key only when kms:EncryptionContext:aws:s3:arn matches %s, but %s uses an S3 Bucket Key, so the encryption context of objects uploaded from now on is the bucket ARN: they fail through %s (%s)", stmtLabel(c), keyText(), strings.Join(c.Values, ", "), bucketName, dist, failure)
 		c.Fix = fmt.Sprintf("add the bucket ARN (%s) to the condition's values, or condition on the bucket ARN instead of object ARNs", BucketARNText(b))
@@ -90,10 +92,10 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 		c.Fix = "turn Requester Pays off for a bucket served through CloudFront (aws_s3_bucket_request_payment_configuration payer = \"BucketOwner\")"
 	case "s3-origin-unsigned":
 		c.Message = fmt.Sprintf("origin %s of %s has neither an origin access control nor an origin access identity: S3 sees anonymous requests, which the bucket %s refuses (%s); SSE-KMS objects could never be served this way", origin, dist, bucketName, failure)
-		c.Fix = fmt.Sprintf("create an origin access control (signing behavior always), attach it to origin %s, and grant it in the bucket policy:\n%s", origin, OACBucketStatement(d, b))
+		c.Fix = fmt.Sprintf("create an origin access control (signing behavior always), attach it to origin %s, and grant it: %s", origin, s.bucketGrant(d, b, p.Key, "").text)
 	case "perimeter-deny-blocks-cloudfront":
 		c.Message = fmt.Sprintf("statement %s denies requests outside a data perimeter (%s) and does not exempt AWS service principals: CloudFront's origin requests for %s carry none of those keys, so the Deny applies and %s fails (%s)", stmtLabel(c), conditionKeys(c), dist, which, failure)
-		c.Fix = "exempt service principals acting for your distributions: add \"Bool\": {\"aws:PrincipalIsAWSService\": \"false\"} to the Deny's conditions (or \"StringNotEqualsIfExists\" for aws:PrincipalOrgID with a separate guard on aws:SourceAccount/aws:SourceOrgID)"
+		c.Fix = s.perimeterFix(oc, c)
 	case "host-header-forwarded", "origin-domain-invalid":
 		// set where detected
 	}
@@ -194,11 +196,13 @@ func (s *simulator) bucketDenies(p *Path, oc *originCtx, c *Cause, failure strin
 		return fmt.Sprintf("statement %s of the bucket policy of %s denies s3:GetObject for %s: every request through origin %s fails (%s)", stmtLabel(c), b.Ref, who, originName(oc.o), failure),
 			"narrow the Deny so it does not match the distribution's origin requests, e.g. exempt them with a condition on aws:SourceArn (OAC) or aws:PrincipalArn (OAI)"
 	}
-	var stmt string
+	var grant proposal
 	if oc.mode == modeOAI {
-		stmt = OAIBucketStatement(oc.principal.ARN, b)
+		in := &iam.Input{Request: iam.Request{Principal: oc.principal, Action: "s3:GetObject",
+			Resource: model.ObjectARN(partitionOf(d.ARN.V), b.Name.V, p.Key), ResourceAccount: b.Account.V, Context: s.requestContext(oc, true)}}
+		grant = s.propose(bucketTarget(b), "", OAIBucketGrant(OAIARNText(oc.oai, oc.o.OAI.V, b.Ref), b), []*iam.Input{in})
 	} else {
-		stmt = OACBucketStatement(d, b)
+		grant = s.bucketGrant(d, b, p.Key, "")
 	}
 	why := "no statement of the bucket policy allows s3:GetObject for " + who
 	if !b.Policy.Known || b.Policy.V == nil {
@@ -215,8 +219,7 @@ func (s *simulator) bucketDenies(p *Path, oc *originCtx, c *Cause, failure strin
 			}
 		}
 	}
-	return fmt.Sprintf("%s: every request through origin %s of %s fails (%s)", why, originName(oc.o), d.Ref, failure),
-		"add this statement to the bucket policy of " + b.Ref + ":\n" + stmt
+	return fmt.Sprintf("%s: every request through origin %s of %s fails (%s)", why, originName(oc.o), d.Ref, failure), grant.text
 }
 
 func (s *simulator) sourceArnMismatch(p *Path, oc *originCtx, c *Cause, failure string) (string, string) {
@@ -240,6 +243,17 @@ func (s *simulator) sourceArnMismatch(p *Path, oc *originCtx, c *Cause, failure 
 	msg := fmt.Sprintf("statement %s of %s grants cloudfront.amazonaws.com only for AWS:SourceArn %s, not %s (%s): %s fails through origin %s (%s)",
 		stmtLabel(c), policyOf, strings.Join(named, ", "), d.Ref, ident.Render(d.ARN.V), "every request", originName(oc.o), failure)
 	fix := fmt.Sprintf("set AWS:SourceArn in statement %s to this distribution's ARN, %s (if several distributions read the bucket, list each ARN)", stmtLabel(c), DistributionARNText(d))
+	b := oc.bucket
+	var pr proposal
+	switch {
+	case b.Policy.HasDoc() && c.Statement != nil && holds(b.Policy.V, c.Statement):
+		pr = s.bucketGrant(d, b, p.Key, "")
+	default:
+		pr = s.keyGrant(d, b, p.Key, "", kmsOps(p.Scenario == ViewerPut, b.Encryption.BucketKey.Known && b.Encryption.BucketKey.V))
+	}
+	if pr.needed {
+		fix = pr.text
+	}
 	return msg, fix
 }
 
@@ -273,7 +287,7 @@ func (s *simulator) uploadDenied(p *Path, oc *originCtx, c *Cause, failure strin
 	}
 	if oc.mode == modeOAI {
 		return fmt.Sprintf("cache behavior %s of %s allows %s, but origin %s uses a legacy origin access identity, which can't carry %s to S3 (%s)", quote(patternOf(oc.b)), d.Ref, method, originName(oc.o), verb, failure),
-			"migrate the origin to origin access control (signing behavior always) and allow it in the bucket policy:\n" + OACBucketStatement(d, b, "s3:GetObject", action)
+			"migrate the origin to origin access control (signing behavior always) and allow it: " + s.bucketGrant(d, b, p.Key, "", "s3:GetObject", action).text
 	}
 	if p.Hops[len(p.Hops)-1].Name == "kms" {
 		k := "the default encryption key"
@@ -283,13 +297,13 @@ func (s *simulator) uploadDenied(p *Path, oc *originCtx, c *Cause, failure strin
 			}
 		}
 		ops := "kms:GenerateDataKey"
-		acts := []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"}
-		if b.Encryption.BucketKey.Known && b.Encryption.BucketKey.V {
+		bucketKey := b.Encryption.BucketKey.Known && b.Encryption.BucketKey.V
+		if bucketKey {
 			ops += " (and kms:Decrypt, which S3 Bucket Keys need)"
 		}
 		return fmt.Sprintf("cache behavior %s of %s allows uploads, but the key policy of %s does not allow cloudfront.amazonaws.com %s for it: every upload through %s fails (%s)", quote(patternOf(oc.b)), d.Ref, k, ops, d.Ref, failure),
-			"add this statement to the key policy of " + k + ":\n" + OACKeyStatement(d, acts...)
+			s.keyGrant(d, b, p.Key, "", kmsOps(true, bucketKey), "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*").text
 	}
 	return fmt.Sprintf("cache behavior %s of %s allows %s, but the bucket policy of %s does not allow %s for cloudfront.amazonaws.com from %s: every such request fails (%s)", quote(patternOf(oc.b)), d.Ref, method, b.Ref, action, d.Ref, failure),
-		"allow it in the bucket policy (or remove the method from the behavior's allowed methods if viewers should not " + strings.TrimSuffix(verb, "s") + "):\n" + OACBucketStatement(d, b, "s3:GetObject", action)
+		s.bucketGrant(d, b, p.Key, "", "s3:GetObject", action).text + "\n(or remove the method from the behavior's allowed methods if viewers should not " + strings.TrimSuffix(verb, "s") + ")"
 }

@@ -88,6 +88,7 @@ func (l *loader) linkBucketPolicy(bp *bucketPolicyRes) {
 // the edits of custom resources.
 func (l *loader) bucketPolicyOf(b *bucketRes) {
 	if b.policy == nil && len(b.edits) == 0 {
+		b.b.Policy.Form = b.s.form // a new policy would be written in the template's syntax
 		return
 	}
 	var doc obj
@@ -112,6 +113,7 @@ func (l *loader) bucketPolicyOf(b *bucketRes) {
 func (l *loader) keyPolicyOf(k *keyRes) {
 	if !k.doc.present() {
 		if len(k.edits) == 0 {
+			k.k.Policy.Form = k.s.form
 			return // model.NewKey set AWS's default key policy
 		}
 		k.doc = obj{s: k.s, ref: k.k.Ref, at: k.k.Src.Pos, n: defaultKeyPolicyNode(k.s.l.partition, k.s.l.account, k.k.Src.Pos)}
@@ -122,6 +124,17 @@ func (l *loader) keyPolicyOf(k *keyRes) {
 
 // compile turns a resolved policy document into a model.Policy.
 func (l *loader) compile(doc obj, edits []policyEdit, kind iam.Kind, name string, src model.Src) model.Policy {
+	p := l.compileDoc(doc, edits, kind, name, src)
+	if doc.s != nil {
+		p.Form = doc.s.form
+	}
+	if doc.n != nil && doc.n.Kind == source.String {
+		p.Form = model.FormJSON // a JSON string in the template
+	}
+	return p
+}
+
+func (l *loader) compileDoc(doc obj, edits []policyEdit, kind iam.Kind, name string, src model.Src) model.Policy {
 	if doc.unknown() {
 		return model.Policy{Value: model.Unknown[*iam.Policy](src, "the policy document is not known offline: "+doc.missing())}
 	}

@@ -164,6 +164,8 @@ type stack struct {
 	busy map[string]bool
 	// loaded is set once the stack's resources are in the model.
 	loaded bool
+	// form is how the template writes objects (policy documents).
+	form model.PolicyForm
 }
 
 // openStack parses a template and prepares its evaluator; it does not
@@ -181,7 +183,10 @@ func (l *loader) openStack(file string, params map[string]string, paramPos map[s
 		return nil, err
 	}
 	s := &stack{l: l, file: file, parent: parent, tmpl: tmpl, conds: map[string]ident.Tri{},
-		children: map[string]*stack{}, memo: map[string]*source.Node{}, busy: map[string]bool{}}
+		children: map[string]*stack{}, memo: map[string]*source.Node{}, busy: map[string]bool{}, form: model.FormYAML}
+	if template.IsJSON(data) {
+		s.form = model.FormJSON
+	}
 	l.cfg.Files = append(l.cfg.Files, file)
 	if parent == nil {
 		s.prefix = l.opts.RefPrefix

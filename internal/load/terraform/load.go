@@ -101,6 +101,9 @@ type loader struct {
 	// (aws_iam_policy_document) to its positioned tree, so that the
 	// policy keeps its positions wherever the string flows.
 	policyNodes map[string]*source.Node
+	// policyDocAddrs maps the same text to the address of the
+	// aws_iam_policy_document that wrote it.
+	policyDocAddrs map[string]string
 	// fileOrigins maps the text read by file() or templatefile() to the
 	// file it came from.
 	fileOrigins map[string]string
@@ -111,16 +114,17 @@ type loader struct {
 func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *loader {
 	l := &loader{
 		ctx: ctx, root: root, opts: opts,
-		mods:        map[string]*modCfg{},
-		dirs:        map[string]dirList{},
-		modWhy:      map[string]string{},
-		files:       map[string]bool{},
-		errKey:      map[string]bool{},
-		unKey:       map[string]bool{},
-		cycles:      map[string]bool{},
-		policyNodes: map[string]*source.Node{},
-		fileOrigins: map[string]string{},
-		srcCache:    map[string][]byte{},
+		mods:           map[string]*modCfg{},
+		dirs:           map[string]dirList{},
+		modWhy:         map[string]string{},
+		files:          map[string]bool{},
+		errKey:         map[string]bool{},
+		unKey:          map[string]bool{},
+		cycles:         map[string]bool{},
+		policyNodes:    map[string]*source.Node{},
+		policyDocAddrs: map[string]string{},
+		fileOrigins:    map[string]string{},
+		srcCache:       map[string][]byte{},
 	}
 	l.tree = &treeFS{base: fsys}
 	l.fsys = l.tree

@@ -23,17 +23,38 @@ func (b *builder) policy(in *instance, a *evAttr, kind iam.Kind) model.Policy {
 		return model.Policy{Value: model.Unknown[*iam.Policy](src, in.addr+" sets no policy")}
 	}
 	node, err, known := b.l.policyNode(a)
+	form, writtenIn := b.l.policyForm(a)
 	if err != nil {
-		return model.Policy{Value: model.Known[*iam.Policy](nil, src), Err: err}
+		return model.Policy{Value: model.Known[*iam.Policy](nil, src), Err: err, Form: form, WrittenIn: writtenIn}
 	}
 	if !known {
-		return model.Policy{Value: model.Unknown[*iam.Policy](src, b.missing(in, a))}
+		return model.Policy{Value: model.Unknown[*iam.Policy](src, b.missing(in, a)), Form: form, WrittenIn: writtenIn}
 	}
 	p, err := iam.FromNode(node, kind, in.addr)
 	if err != nil {
-		return model.Policy{Value: model.Known[*iam.Policy](nil, src), Err: err}
+		return model.Policy{Value: model.Known[*iam.Policy](nil, src), Err: err, Form: form, WrittenIn: writtenIn}
 	}
-	return model.Policy{Value: model.Known(p, src)}
+	return model.Policy{Value: model.Known(p, src), Form: form, WrittenIn: writtenIn}
+}
+
+// policyForm says how the policy in attribute a is written: a jsonencode
+// object, the statement blocks of an aws_iam_policy_document (named in
+// writtenIn), or JSON text (a heredoc, a file, a string).
+func (l *loader) policyForm(a *evAttr) (form model.PolicyForm, writtenIn string) {
+	if a.jsonArg != cty.NilVal {
+		if _, ok := unwrapExpr(a.expr).(*hclsyntax.FunctionCallExpr); ok {
+			return model.FormObject, ""
+		}
+	}
+	if a.expr != nil && a.sc != nil && l.jsonencodeNode(a.expr, a.sc, 0) != nil {
+		return model.FormObject, ""
+	}
+	if s, ok := strVal(a.val); ok {
+		if addr, ok := l.policyDocAddrs[s]; ok {
+			return model.FormBlocks, addr
+		}
+	}
+	return model.FormJSON, ""
 }
 
 // policyNode finds the positioned tree of the policy in attribute a.

@@ -52,6 +52,7 @@ func (l *loader) policyDocument(addr string, body *evBlock) string {
 	n := doc.node(body.pos)
 	js := n.JSON()
 	l.policyNodes[js] = n
+	l.policyDocAddrs[js] = addr
 	return js
 }
 
