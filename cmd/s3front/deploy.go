@@ -129,11 +129,12 @@ func (t edgeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func newDeployCmd(e *env) *cobra.Command {
 	var (
-		lf                                     liveFlags
-		dist                                   string
-		del, force, wait, dry, noConfig, quiet bool
-		concurrency                            int
-		cacheFlags, typeFlags, excludeFlags    []string
+		lf                                  liveFlags
+		dist                                string
+		del, force, strict, wait, dry       bool
+		noConfig, quiet                     bool
+		concurrency                         int
+		cacheFlags, typeFlags, excludeFlags []string
 	)
 	c := &cobra.Command{
 		Use:   "deploy DIR s3://BUCKET[/PREFIX]",
@@ -187,9 +188,9 @@ of that request, as 's3front trace' prints it. Exit 0: deployed and proven;
 				log = nil
 			}
 			res, err := deploy.Run(ctx, deploy.Options{Dir: dir, Bucket: bucket, Prefix: prefix, Distribution: dist, Rules: rules,
-				Delete: del, Force: force, Wait: wait, DryRun: dry, Concurrency: concurrency, Clients: cl, Estate: lf.estate(e), HTTP: hc, Log: log})
+				Delete: del, Force: force, Strict: strict, Wait: wait, DryRun: dry, Concurrency: concurrency, Clients: cl, Estate: lf.estate(e), HTTP: hc, Log: log})
 			if res != nil {
-				writeDeploy(e, res, bucket, dry)
+				writeDeploy(e, res, bucket, dry, strict)
 			}
 			if err != nil {
 				var ue usageError
@@ -209,6 +210,7 @@ of that request, as 's3front trace' prints it. Exit 0: deployed and proven;
 	f.StringVarP(&dist, "distribution", "d", "", "only this distribution `ID` (pre-flight, invalidation, probes)")
 	f.BoolVar(&del, "delete", false, "delete objects whose files are gone")
 	f.BoolVar(&force, "force", false, "upload even when the pre-flight says the uploads will not be servable")
+	f.BoolVar(&strict, "strict", false, "also refuse when the pre-flight cannot decide (an input it could not read)")
 	f.BoolVar(&wait, "wait", false, "wait until the invalidations complete before probing")
 	f.BoolVar(&dry, "dry-run", false, "plan and simulate only: upload nothing")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress lines on stderr")

@@ -9,7 +9,7 @@ import (
 )
 
 // writeDeploy prints what a deploy did, stage by stage.
-func writeDeploy(e *env, res *deploy.Result, bucket string, dry bool) {
+func writeDeploy(e *env, res *deploy.Result, bucket string, dry, strict bool) {
 	var b strings.Builder
 	who := res.Caller
 	if who == "" {
@@ -58,22 +58,26 @@ func writeDeploy(e *env, res *deploy.Result, bucket string, dry bool) {
 	default:
 		fmt.Fprintf(&b, "  pre-flight through %s: %d path(s) served, %d not servable, %d undecided\n", strings.Join(pf.Distributions, ", "), pf.Allowed, len(pf.Denied), len(pf.Unknown))
 	}
-	if pf.Blocked() {
+	if pf.Blocked(false) {
 		if res.Refused {
 			b.WriteString("refused: these uploads will not be servable because\n")
 		} else {
 			b.WriteString("warning: these uploads will not be servable (uploading anyway: --force) because\n")
 		}
 		writeCauses(&b, pf.Denied, pf.Findings)
-		if res.Refused {
-			b.WriteString("nothing was uploaded; fix the cause, or pass --force to upload anyway\n")
-		}
 	}
 	if pf != nil && len(pf.Unknown) > 0 {
-		b.WriteString("  pre-flight cannot decide:\n")
+		if strict && res.Refused {
+			b.WriteString("refused (--strict): the pre-flight cannot decide whether these uploads will be servable:\n")
+		} else {
+			b.WriteString("  pre-flight cannot decide:\n")
+		}
 		for _, p := range pf.Unknown {
 			fmt.Fprintf(&b, "    %s via %s: %s\n", p.URL, shortDist(p.Distribution), strings.Join(p.Missing, "; "))
 		}
+	}
+	if res.Refused {
+		b.WriteString("nothing was uploaded; fix the cause, or pass --force to upload anyway\n")
 	}
 	if res.Refused || dry {
 		if dry && !res.Refused {

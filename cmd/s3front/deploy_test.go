@@ -145,4 +145,12 @@ func TestDeployCrossAccountObjectWriter(t *testing.T) {
 	wantIn(t, "the forced deploy", out, "uploaded 1 object(s)", "probe FAIL served  https://"+site.Domain+"/partner.js",
 		"not served: 403 AccessDenied", "the object is owned by account 222222222222, not the bucket owner "+site.Account, "[foreign-object-owner]",
 		"viewer-get-existing /partner.js", "cause foreign-object-owner", "deployed, but not proven")
+
+	// verify of the same URL explains the failure the same way.
+	code, out, stderr = runEdge(t, "verify", "https://"+site.Domain+"/partner.js", "--edge", e.URL, reader)
+	if code != exitFindings {
+		t.Fatalf("verify: exit %d, want 1\n%s\n%s", code, out, stderr)
+	}
+	wantIn(t, "verify", out, "probe FAIL served  https://"+site.Domain+"/partner.js: not served: 403 AccessDenied", "[foreign-object-owner]",
+		"6. ownership fail", "cause foreign-object-owner", "not verified: 1 of 1 probe(s) failed")
 }

@@ -42,9 +42,10 @@ type Options struct {
 	Distribution string
 	Rules        Rules
 	// Delete removes objects whose files are gone; Force uploads despite
-	// the pre-flight; Wait waits for invalidations; DryRun stops after
-	// the pre-flight.
-	Delete, Force, Wait, DryRun bool
+	// the pre-flight; Strict also refuses when the pre-flight cannot
+	// decide; Wait waits for invalidations; DryRun stops after the
+	// pre-flight.
+	Delete, Force, Strict, Wait, DryRun bool
 	// Concurrency bounds uploads and probes in flight (default 8);
 	// PartSize is the multipart part size and threshold (default 8 MiB).
 	Concurrency int
@@ -195,7 +196,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if res.Preflight.Blocked() {
+	if res.Preflight.Blocked(o.Strict) {
 		if !o.Force {
 			res.Refused = true
 			return res, nil

@@ -2,6 +2,8 @@ package deploy
 
 import (
 	"os"
+
+	"github.com/s3front/s3front/report"
 	"path/filepath"
 	"testing"
 )
@@ -88,5 +90,14 @@ func TestDistURLs(t *testing.T) {
 	}
 	if _, ok := originBucket("example.com"); ok {
 		t.Error("a custom origin is not a bucket")
+	}
+}
+
+func TestPreflightBlocked(t *testing.T) {
+	var none *Preflight
+	undecided := &Preflight{Unknown: make([]report.Path, 1)}
+	denied := &Preflight{Denied: make([]report.Path, 1)}
+	if none.Blocked(true) || undecided.Blocked(false) || !undecided.Blocked(true) || !denied.Blocked(false) {
+		t.Error("Blocked: a denied path always refuses, an undecided one only when strict")
 	}
 }

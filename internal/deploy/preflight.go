@@ -33,10 +33,13 @@ type Preflight struct {
 	Findings []report.Finding
 }
 
-// Blocked reports whether some upload will not be servable.
-func (p *Preflight) Blocked() bool { return p != nil && len(p.Denied) > 0 }
+// Blocked reports whether some upload will not be servable (or, when
+// strict, may not be).
+func (p *Preflight) Blocked(strict bool) bool {
+	return p != nil && (len(p.Denied) > 0 || strict && len(p.Unknown) > 0)
+}
 
-// Finding returns the finding that explains path p, or nil.
+// FindingFor returns the finding among fs that explains path p, or nil.
 func FindingFor(fs []report.Finding, p report.Path) *report.Finding {
 	for i := range fs {
 		if fs[i].Rule != p.Cause {

@@ -226,6 +226,28 @@ func explain(ctx context.Context, o Options, ps []Probe) {
 		if r := refs[p.Distribution]; r != "" {
 			ref = r
 		}
+		if ref == "" && p.Want == Served {
+			// A URL given to verify: the distribution with that domain
+			// name or alias.
+			host := ""
+			if u, err := url.Parse(p.URL); err == nil {
+				host = strings.ToLower(u.Hostname())
+			}
+			for _, d := range cfg.Distributions {
+				match := d.DomainName.Known && strings.EqualFold(d.DomainName.V, host)
+				if d.Aliases.Known {
+					for _, a := range d.Aliases.V {
+						match = match || strings.EqualFold(a, host)
+					}
+				}
+				if match {
+					ref = d.Ref
+				}
+			}
+			if ref == "" {
+				continue
+			}
+		}
 		scenario, urlPath := sim.ViewerGetExisting, p.urlPath
 		if p.Want == Refused {
 			scenario = sim.DirectAnonymousGet
@@ -246,7 +268,7 @@ func explain(ctx context.Context, o Options, ps []Probe) {
 			continue
 		}
 		for _, path := range rep.Paths {
-			if path.Scenario == scenario && (scenario == sim.DirectAnonymousGet || path.Key == p.Key) {
+			if path.Scenario == scenario && (scenario == sim.DirectAnonymousGet || path.Key == p.Key || p.Key == "" && path.URL == urlPath) {
 				pp := path
 				p.Path = &pp
 				p.Finding = FindingFor(rep.Findings, pp)

@@ -83,7 +83,12 @@
 //     state and Region, aliases resolved in the caller's account.
 //   - KMS calls on a key: the key policy (delegating to the account's
 //     identity policies where it says so); malformed policies refused.
-//   - STS GetCallerIdentity answers for the caller's identity.
+//   - STS GetCallerIdentity answers for the caller's identity; AssumeRole
+//     hands out a session with an administrator's permissions in the
+//     role's account (trust policies are not emulated).
+//
+// Bucket policies are kept by the edge and never reach moto, which would
+// evaluate their Deny statements itself, without their conditions.
 //
 // Callers are named by the access key ID of their signature (signatures
 // are not verified): Options.Identities, else the account's root user; an
