@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
@@ -185,6 +186,21 @@ func short(err error) string {
 }
 
 // classify turns an SDK error into a failure kind and error code.
+// waitedOutThrottling reports whether the call's time ran out while the
+// SDK's adaptive retryer was holding it back: its client-side rate limit
+// only falls after throttling responses, so the call was throttled even
+// though the last error is a deadline. The SDK wraps that wait's error
+// without a type (aws/retry: "failed to get retry Send token" / "retry
+// quota exceeded"), so its text is all there is to go on.
+func waitedOutThrottling(err error) bool {
+	var qe ratelimit.QuotaExceededError
+	if errors.As(err, &qe) {
+		return true
+	}
+	s := err.Error()
+	return strings.Contains(s, "failed to get retry Send token") || strings.Contains(s, "failed to get rate limit token")
+}
+
 func classify(ctx context.Context, err error) (failKind, string) {
 	var ae smithy.APIError
 	code := ""
@@ -207,6 +223,8 @@ func classify(ctx context.Context, err error) (failKind, string) {
 			code = fmt.Sprint(status)
 		}
 		return failThrottled, code
+	case waitedOutThrottling(err) && ctx.Err() == nil:
+		return failThrottled, "client-side rate limit after throttling"
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 		return failTimeout, "timeout"
 	}

@@ -113,7 +113,10 @@ func TestFaults(t *testing.T) {
 				rot = &cfg.Unresolved[i]
 			}
 		}
-		if rot == nil || !strings.Contains(rot.Why, "ThrottlingException") {
+		// Throttled throughout: either the SDK's retries ran out on a
+		// ThrottlingException, or (on a loaded machine) the call's time ran
+		// out while the adaptive retryer held it back; both are throttling.
+		if rot == nil || !strings.Contains(rot.Why, "throttled (ThrottlingException)") && !strings.Contains(rot.Why, "throttled (client-side rate limit after throttling)") {
 			t.Errorf("rotation status: %+v, want a throttled KMS call", rot)
 		}
 		if rep.Summary.Unknown == 0 {
