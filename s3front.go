@@ -61,6 +61,16 @@ type LoadOptions struct {
 	// CloudFormation: --parameter Key=Value and parameter files.
 	Parameters     []string
 	ParameterFiles []string
+	// Warn receives what does not stop loading but Terraform would warn
+	// about or refuse (a value for a variable a root module does not
+	// declare), with Warning.Root set; nil drops them. It is called from
+	// the goroutines that load roots.
+	Warn func(Warning)
+	// Accounts are --account values: an account ID (12 digits) for every
+	// Terraform provider configuration whose account the configuration
+	// does not fix and for CloudFormation's AWS::AccountId, or alias=ID
+	// for the Terraform provider configuration with that alias.
+	Accounts []string
 	// Modules fetches the remote Terraform modules a configuration calls
 	// that .terraform/modules does not hold; nil: they are not read, and
 	// the check says so (summary.incomplete).
@@ -76,6 +86,9 @@ type LoadOptions struct {
 	// another configuration calls them as a module (--root).
 	Roots []string
 }
+
+// Warning is a problem found while loading that does not stop it.
+type Warning = terraform.Warning
 
 // ModuleFetcher fetches remote Terraform modules (registry, git, https
 // archives); see [LoadOptions.Modules].
@@ -158,8 +171,10 @@ func LoadRoot(ctx context.Context, root Root, opts LoadOptions) (*model.Config, 
 	if root.Kind == KindTerraform {
 		return terraform.LoadDir(ctx, r, root.Name, terraform.Options{
 			Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env,
-			Modules: opts.Modules,
-			Display: disp,
+			Accounts: opts.Accounts,
+			Warn:     rootWarn(root, opts.Warn),
+			Modules:  opts.Modules,
+			Display:  disp,
 		})
 	}
 	dir, base := path.Split(root.Name)
@@ -171,13 +186,13 @@ func LoadRoot(ctx context.Context, root Root, opts LoadOptions) (*model.Config, 
 		if rerr != nil {
 			return nil, readError(root, rerr)
 		}
-		cfg, err = terraform.LoadPlan(ctx, base, data, terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env})
+		cfg, err = terraform.LoadPlan(ctx, base, data, terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env, Accounts: opts.Accounts})
 	case KindCloudFormation:
 		sub, serr := fs.Sub(r, dir)
 		if serr != nil {
 			return nil, serr
 		}
-		cfg, err = cfn.Load(ctx, sub, base, cfn.Options{Parameters: opts.Parameters, ParameterFiles: opts.ParameterFiles})
+		cfg, err = cfn.Load(ctx, sub, base, cfn.Options{Parameters: opts.Parameters, ParameterFiles: opts.ParameterFiles, AccountID: plainAccount(opts.Accounts)})
 	case KindSnapshot:
 		data, rerr := repo.ReadFile(r, root.Name, maxPlan, "a snapshot")
 		if rerr != nil {
@@ -201,6 +216,29 @@ func LoadRoot(ctx context.Context, root Root, opts LoadOptions) (*model.Config, 
 		})
 	}
 	return cfg, nil
+}
+
+// rootWarn sets Warning.Root before passing a warning on.
+func rootWarn(root Root, warn func(Warning)) func(Warning) {
+	if warn == nil {
+		return nil
+	}
+	return func(w Warning) {
+		w.Root = root.Path
+		warn(w)
+	}
+}
+
+// plainAccount is the last --account given without a provider alias:
+// CloudFormation's AWS::AccountId. A --parameter AWS::AccountId=... wins.
+func plainAccount(accounts []string) string {
+	id := ""
+	for _, a := range accounts {
+		if !strings.Contains(a, "=") {
+			id = strings.TrimSpace(a)
+		}
+	}
+	return id
 }
 
 func readError(root Root, err error) error {

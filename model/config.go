@@ -94,6 +94,10 @@ type Unresolved struct {
 	// IncompleteResource: a resource), or "" when it only leaves values
 	// unknown. A check with such an entry is incomplete and says so.
 	Incomplete string `json:"incomplete,omitempty"`
+	// IfUsed marks an input that matters only if a simulated path stays
+	// unknown because of it (an account no configuration fixes): the
+	// unresolved-input finding is reported only then.
+	IfUsed bool `json:"if_used,omitempty"`
 }
 
 // What an unresolved input leaves unchecked ([Unresolved.Incomplete]).

@@ -170,7 +170,11 @@ a root failed to load: the other roots are still checked and printed).`,
 				}
 				err = emit(r)
 			} else {
-				err = s3front.Run(ctx, args, s3front.RunOptions{Load: in.options(), Check: s3front.CheckOptions{Rules: only}, Discovery: d}, emit)
+				var warns loadWarnings
+				load := in.options()
+				load.Warn = warns.add
+				err = s3front.Run(ctx, args, s3front.RunOptions{Load: load, Check: s3front.CheckOptions{Rules: only}, Discovery: d}, emit)
+				warns.print(e.stderr, terraformRoots(d))
 			}
 			if err != nil {
 				return err

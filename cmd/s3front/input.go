@@ -18,6 +18,7 @@ import (
 type inputFlags struct {
 	vars, varFiles     []string
 	params, paramFiles []string
+	accounts           []string
 	noEnv              bool
 	mods               moduleFlags
 	exclude, roots     []string
@@ -30,6 +31,7 @@ func (f *inputFlags) register(c *cobra.Command) {
 	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables `file` (.tfvars or .tfvars.json, repeatable)")
 	fl.StringArrayVar(&f.params, "parameter", nil, "CloudFormation parameter `Key=Value` (repeatable)")
 	fl.StringArrayVar(&f.paramFiles, "parameter-file", nil, "CloudFormation parameters `file` (CLI JSON format, repeatable)")
+	fl.StringArrayVar(&f.accounts, "account", nil, "AWS account `ID` the Terraform providers (and CloudFormation's AWS::AccountId) deploy to, or alias=ID for one provider alias (repeatable)")
 	fl.BoolVar(&f.noEnv, "no-env", false, "ignore TF_VAR_* environment variables")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "do not search files or directories matching this gitignore-style `glob` (repeatable)")
 	fl.StringArrayVar(&f.roots, "root", nil, "check `DIR` as a Terraform root module even if another configuration calls it as a module (repeatable)")
@@ -38,7 +40,7 @@ func (f *inputFlags) register(c *cobra.Command) {
 }
 
 func (f *inputFlags) options() s3front.LoadOptions {
-	o := s3front.LoadOptions{Vars: f.vars, VarFiles: f.varFiles, Parameters: f.params, ParameterFiles: f.paramFiles,
+	o := s3front.LoadOptions{Vars: f.vars, VarFiles: f.varFiles, Parameters: f.params, ParameterFiles: f.paramFiles, Accounts: f.accounts,
 		Exclude: f.exclude, Roots: f.roots, RepoRoot: f.repoRoot}
 	o.Modules = f.mods.modules()
 	if !f.noEnv {
@@ -76,7 +78,11 @@ func (f *inputFlags) load(ctx context.Context, e *env, paths []string) (*model.C
 		}
 		return nil, usageError{fmt.Errorf("%d roots to read (%s): name one of them", len(names), strings.Join(names, ", "))}
 	}
-	cfg, err := s3front.LoadRoot(ctx, d.Roots[0], f.options())
+	var warns loadWarnings
+	opts := f.options()
+	opts.Warn = warns.add
+	cfg, err := s3front.LoadRoot(ctx, d.Roots[0], opts)
+	warns.print(e.stderr, terraformRoots(d))
 	if err != nil {
 		return nil, inputError{err}
 	}

@@ -326,6 +326,9 @@ func checkUnresolved(p *pass) {
 				}
 			}
 		}
+		if u.IfUsed && len(paths) == 0 {
+			continue // it leaves nothing unknown
+		}
 		at := u.Src
 		msg := fmt.Sprintf("cannot determine %s: %s", u.What, u.Why)
 		if at.Resource == "" || at.Resource == u.What {

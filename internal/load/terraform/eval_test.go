@@ -299,7 +299,7 @@ resource "aws_s3_bucket" "mb" { bucket = "mb-${data.aws_caller_identity.me.accou
 	want := map[string]ra{
 		"aws_s3_bucket.b":                 {"eu-west-1", "111111111111"},
 		"aws_kms_key.k":                   {"us-east-1", "222222222222"},
-		"module.m.aws_s3_bucket.mb":       {"ap-southeast-2", "${provider.aws.other}"},
+		"module.m.aws_s3_bucket.mb":       {"ap-southeast-2", "${account of provider.aws.other}"},
 		"module.inherit.aws_s3_bucket.mb": {"eu-west-1", "111111111111"},
 	}
 	for k, w := range want {
@@ -308,7 +308,7 @@ resource "aws_s3_bucket" "mb" { bucket = "mb-${data.aws_caller_identity.me.accou
 		}
 	}
 	for _, b := range cfg.Buckets {
-		if b.Ref == "module.m.aws_s3_bucket.mb" && ident.Render(b.Name.V) != "mb-${provider.aws.other}" {
+		if b.Ref == "module.m.aws_s3_bucket.mb" && ident.Render(b.Name.V) != "mb-${account of provider.aws.other}" {
 			t.Errorf("caller identity under the passed provider: %s", ident.Render(b.Name.V))
 		}
 	}

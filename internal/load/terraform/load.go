@@ -36,11 +36,55 @@ type Options struct {
 	// Modules fetches remote modules (registry, git, https) that
 	// .terraform/modules does not hold; nil: such calls are unresolved.
 	Modules ModuleFetcher
+	// Warn receives what does not stop loading but would make Terraform
+	// warn or refuse (a value for a variable the root module does not
+	// declare); nil drops warnings. It may be called from several
+	// goroutines when several roots load at once.
+	Warn func(Warning)
+	// Accounts are --account values: an account ID for every provider
+	// configuration whose account the configuration does not fix, or
+	// alias=ID for the provider configuration with that alias.
+	// allowed_account_ids and assume_role.role_arn win; an --account that
+	// contradicts them is an error.
+	Accounts []string
 	// Display names a file or directory of the fsys given to [LoadDir] in
 	// positions and messages (the caller makes them relative to where the
 	// user works); nil: the fsys path itself. Files of fetched modules are
 	// named after [FetchedModule.Display].
 	Display func(name string) string
+}
+
+// Warning is a problem that does not stop loading.
+type Warning struct {
+	Pos  source.Pos
+	Msg  string
+	Hint string
+	// Var is the variable an undeclared-variable warning is about, and
+	// FromCLI says its value came from --var (the same flags apply to
+	// every root of a repository, so a caller may report only the names
+	// no root declares).
+	Var     string
+	FromCLI bool
+	// Root is set by callers that load several roots.
+	Root string
+}
+
+func (w Warning) String() string {
+	s := w.Msg
+	if w.Pos.File != "" && !w.FromCLI {
+		s = w.Pos.String() + ": " + s
+	}
+	if w.Hint != "" {
+		s += "\nhint: " + w.Hint
+	}
+	return s
+}
+
+// warn passes w to Options.Warn.
+func (l *loader) warn(w Warning) {
+	if l.opts.Warn != nil {
+		l.opts.Warn(w)
+	}
 }
 
 // Errors is the list of problems that stopped loading, each with its
@@ -97,6 +141,8 @@ type loader struct {
 	// its attributes keep their expressions (evAttr.expr).
 	keepExprs bool
 
+	accounts accountFlags
+
 	// policyNodes maps the JSON text of a policy s3front generated
 	// (aws_iam_policy_document) to its positioned tree, so that the
 	// policy keeps its positions wherever the string flows.
@@ -129,6 +175,11 @@ func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *load
 	l.tree = &treeFS{base: fsys}
 	l.fsys = l.tree
 	l.funcs = l.functions()
+	var errs []*source.Error
+	l.accounts, errs = parseAccounts(opts.Accounts)
+	for _, e := range errs {
+		l.fatalAt(e.Pos, e.Msg, e.Hint)
+	}
 	return l
 }
 
@@ -331,6 +382,18 @@ func (l *loader) unresolvedIn(resource string, pos source.Pos, what, why string)
 	}
 	l.unKey[key] = true
 	l.unres = append(l.unres, model.Unresolved{What: what, Why: why, Src: model.Src{Resource: resource, Pos: pos}})
+}
+
+// unresolvedIfUsed records an input that only matters if a simulated
+// path stays unknown because of it (the unresolved-input finding is then
+// reported); names are the identities standing for it.
+func (l *loader) unresolvedIfUsed(pos source.Pos, what, why string, names ...string) {
+	key := what + "\x00" + pos.String()
+	if l.unKey[key] {
+		return
+	}
+	l.unKey[key] = true
+	l.unres = append(l.unres, model.Unresolved{What: what, Why: why, Src: model.Src{Pos: pos}, Names: names, IfUsed: true})
 }
 
 // evaluating is the address of the innermost resource, module call,

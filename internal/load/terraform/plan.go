@@ -329,7 +329,7 @@ func (p *planReader) where(addr string, pos source.Pos, body *evBlock) where {
 	src := model.Src{Resource: provAddr, Pos: pos}
 	w := where{partition: "aws", provAddr: provAddr,
 		region:  model.Known(ident.New(ident.Region, provAddr), src),
-		account: model.Known(ident.New(ident.Account, provAddr), src)}
+		account: model.Known(ident.New(ident.Account, accountSymbolName(provAddr)), src)}
 	if pp != nil {
 		src.Pos = pp.pos
 		w.region.Src, w.account.Src = src, src
@@ -364,6 +364,15 @@ func (p *planReader) where(addr string, pos source.Pos, body *evBlock) where {
 			if s, ok := concreteString(a.val); ok && arnAccount(s) != "" {
 				w.account = model.Known(arnAccount(s), model.Src{Resource: addr, Pos: a.pos})
 			}
+		}
+	}
+	if !isAccountID(w.account.V) {
+		alias := ""
+		if i := strings.LastIndex(key, "."); i >= 0 {
+			alias = key[i+1:]
+		}
+		if id, ok := p.l.accounts.forAlias(alias); ok {
+			w.account = model.Known(id, model.Src{Resource: provAddr, Pos: source.Pos{File: "--account"}})
 		}
 	}
 	return w

@@ -17,6 +17,7 @@ import (
 
 	"github.com/s3front/s3front/ident"
 	"github.com/s3front/s3front/internal/repo"
+	"github.com/s3front/s3front/source"
 )
 
 // rawVar is a value given for a root module variable: an expression from
@@ -90,7 +91,24 @@ func (l *loader) collectRootVars() {
 			continue
 		}
 		l.rootVars[k] = rawVar{str: v, isRaw: true, rng: hcl.Range{Filename: "--var " + k}, origin: origin}
+		if !l.declaresRootVar(k) {
+			// Terraform stops here; s3front may check several roots with
+			// one set of --var flags, so it warns and ignores the value.
+			l.warn(Warning{Pos: source.Pos{File: "--var"}, Var: k, FromCLI: true,
+				Msg:  "--var " + k + ": the root module does not declare a variable named " + strconvQuote(k) + ", so the value is ignored (terraform plan refuses it)",
+				Hint: "declare it with variable " + strconvQuote(k) + " {}, or drop the --var"})
+		}
 	}
+}
+
+// declaresRootVar reports whether the root module declares variable name.
+func (l *loader) declaresRootVar(name string) bool {
+	m := l.mods[l.root]
+	if m == nil {
+		return true
+	}
+	_, ok := m.variables[name]
+	return ok
 }
 
 func itoa(i int) string {
@@ -123,6 +141,11 @@ func (l *loader) readVarFile(name string, data []byte) {
 	}
 	for _, a := range sortedAttrs(attrs) {
 		l.rootVars[a.Name] = rawVar{expr: a.Expr, rng: a.Expr.Range(), origin: name}
+		if !l.declaresRootVar(a.Name) {
+			l.warn(Warning{Pos: posOf(a.NameRange), Var: a.Name,
+				Msg:  "value for undeclared variable: the root module does not declare a variable named " + strconvQuote(a.Name) + " but a value was found in " + name,
+				Hint: "add a variable " + strconvQuote(a.Name) + " block to the configuration, or remove the value"})
+		}
 	}
 }
 
