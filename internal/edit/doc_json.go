@@ -82,6 +82,9 @@ func (d *jsonDoc) doc() (*jnode, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", d.f.name(), err)
 		}
+		if d.pos.Line == 0 {
+			return root, nil
+		}
 		off, err := d.off(d.pos)
 		if err != nil {
 			return nil, err

@@ -395,3 +395,31 @@ func (t *tfFile) insertAfter(b *hclsyntax.Block, text string) error {
 func formatHCL(s string) string {
 	return strings.TrimRight(string(hclwrite.Format([]byte(s))), "\n")
 }
+
+// TFBlock writes a Terraform block with hclwrite: type, labels and
+// attributes (name and expression text, in order), formatted.
+func TFBlock(typ string, labels []string, attrs ...[2]string) (string, error) {
+	f := hclwrite.NewEmptyFile()
+	b := f.Body().AppendNewBlock(typ, labels)
+	for _, a := range attrs {
+		toks, err := exprTokens(a[1])
+		if err != nil {
+			return "", err
+		}
+		b.Body().SetAttributeRaw(a[0], toks)
+	}
+	return strings.TrimRight(string(hclwrite.Format(f.Bytes())), "\n"), nil
+}
+
+// exprTokens lexes an expression for hclwrite.
+func exprTokens(expr string) (hclwrite.Tokens, error) {
+	src := []byte("x = " + expr + "\n")
+	if _, diags := hclsyntax.ParseConfig(src, "expr.tf", hcl.InitialPos); diags.HasErrors() {
+		return nil, fmt.Errorf("internal error: expression %q: %s", expr, firstDiag(diags))
+	}
+	f, diags := hclwrite.ParseConfig(src, "expr.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("internal error: expression %q: %s", expr, firstDiag(diags))
+	}
+	return f.Body().GetAttribute("x").Expr().BuildTokens(nil), nil
+}

@@ -125,6 +125,19 @@ func (y *yamlFile) off(line, col int) int {
 	return off
 }
 
+// blankAround widens the removal of the lines s[start:end] by one blank
+// line when blank lines surround them, so that no double blank line is
+// left.
+func blankAround(s string, start, end int) (int, int) {
+	if start == 0 || strings.TrimSpace(s[lineStart(s, start-1):start]) != "" {
+		return start, end
+	}
+	if end >= len(s) || strings.TrimSpace(s[end:lineEnd(s, end)]) == "" {
+		return lineStart(s, start-1), end
+	}
+	return start, end
+}
+
 // lineIndent is the number of leading spaces of the line holding off.
 func lineIndent(s string, off int) int { return len(indentAt(s, off)) }
 
@@ -232,7 +245,8 @@ func (y *yamlFile) removeKey(m *yaml.Node, i int) error {
 		return fmt.Errorf("%s:%d: the key shares its line with a list item; change it by hand", y.name(), k.Line)
 	}
 	end := extentEnd(s, koff, k.Column-1, m.Content[i+1].Kind == yaml.SequenceNode)
-	return y.set(splice(s, lineStart(s, koff), end, ""))
+	start, end := blankAround(s, lineStart(s, koff), end)
+	return y.set(splice(s, start, end, ""))
 }
 
 // appendItem adds text (a "- ..." item, unindented) at the end of block
