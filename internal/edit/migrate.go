@@ -1,0 +1,780 @@
+package edit
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/s3front/s3front/ident"
+	"github.com/s3front/s3front/internal/sim"
+	"github.com/s3front/s3front/model"
+)
+
+// MigrateOptions configure [PlanOAIToOAC].
+type MigrateOptions struct {
+	// Distributions restricts the plan to these distributions (Terraform
+	// addresses, logical IDs or ARNs); empty means every distribution
+	// with an origin that uses an origin access identity.
+	Distributions []string
+}
+
+// Plan is an ordered migration: each step leaves every path that worked
+// working, so that it can be applied, deployed and checked before the
+// next, and undone on its own.
+type Plan struct {
+	Steps []*Step
+	// Moves are the origins the plan moves to origin access control.
+	Moves []Move
+	// Notes are what the plan refuses to recommend (turning on SSE-KMS
+	// before every reader has moved) and what it leaves as it is.
+	Notes []string
+}
+
+// Move is one origin moved from an OAI to an OAC.
+type Move struct {
+	Distribution string
+	Origin       string
+	Bucket       string
+	OAI          string
+	// Key is the bucket's default KMS key, "" when it has none.
+	Key string
+}
+
+// Pending returns the steps not yet done.
+func (p *Plan) Pending() []*Step {
+	var out []*Step
+	for _, s := range p.Steps {
+		if !s.Done {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// move is an origin to migrate with what it touches.
+type move struct {
+	d   *model.Distribution
+	o   *model.Origin
+	b   *model.Bucket
+	oai *model.OAI
+	// k is the bucket's default encryption key; kms is true when the
+	// bucket encrypts new objects with SSE-KMS (k may then be nil: the
+	// AWS managed key or a key not in the input).
+	k   *model.Key
+	kms bool
+	// writes are the object writes (s3:PutObject, s3:DeleteObject) the
+	// OAI grant allows and the OAC grant must keep.
+	writes []string
+}
+
+// migrator builds one plan.
+type migrator struct {
+	cfg   *model.Config
+	res   *sim.Result
+	set   *Set
+	st    *stepper
+	moves []*move
+	plan  *Plan
+	// oacRef is the OAC (ref) each move's origin will use, by origin.
+	oacRef map[*model.Origin]string
+	// newOAC holds the OACs the plan creates (file and local address, or
+	// logical ID).
+	newOAC map[string]bool
+}
+
+// PlanOAIToOAC plans the migration of every origin that reads an S3
+// bucket through an origin access identity to origin access control, in
+// the order that never breaks a working path:
+//
+//  1. create the origin access control;
+//  2. grant it in the bucket policy, beside the OAI's grant;
+//  3. grant it the bucket's KMS key;
+//  4. switch each origin to it;
+//  5. verify (requests to make, what they must return);
+//  6. remove the OAI's grants from the bucket policies;
+//  7. delete the OAI.
+//
+// Files are read with read; nothing is written. Steps already done in the
+// input are marked Done, so the plan can be made again after each step.
+func PlanOAIToOAC(cfg *model.Config, res *sim.Result, read ReadFunc, opts MigrateOptions) (*Plan, error) {
+	set := NewSet(read)
+	m := &migrator{cfg: cfg, res: res, set: set, st: newStepper(set), plan: &Plan{},
+		oacRef: map[*model.Origin]string{}, newOAC: map[string]bool{}}
+	if err := m.analyse(opts); err != nil {
+		return nil, err
+	}
+	if len(m.moves) == 0 {
+		m.kmsGuard()
+		return m.plan, nil
+	}
+	m.step("create the origin access control", m.createOACs)
+	m.step("grant the origin access control in the bucket policy, beside the OAI's grant", m.bucketGrants)
+	m.step("grant the origin access control the bucket's KMS key", m.keyGrants)
+	m.step("switch each origin to the origin access control", m.switchOrigins)
+	m.step("verify", m.verify)
+	m.step("remove the OAI's grants from the bucket policy", m.removeOAIGrants)
+	m.step("delete the origin access identity", m.deleteOAIs)
+	m.kmsGuard()
+	return m.plan, nil
+}
+
+// step runs one step builder and records what it changed.
+func (m *migrator) step(title string, build func(*Step)) {
+	s := &Step{Title: title}
+	m.st.begin()
+	build(s)
+	s.Files = m.st.end()
+	if len(s.Files) == 0 && len(s.Manual) == 0 && len(s.Commands) == 0 && s.Detail == "" {
+		s.Done = true
+		s.Detail = "nothing to do: the input already has it"
+	}
+	m.plan.Steps = append(m.plan.Steps, s)
+}
+
+// analyse finds the origins to move.
+func (m *migrator) analyse(opts MigrateOptions) error {
+	want := map[string]bool{}
+	for _, d := range opts.Distributions {
+		want[d] = true
+	}
+	found := map[string]bool{}
+	seen := map[*model.Origin]bool{}
+	ix := m.res.Index
+	for _, p := range m.res.Paths {
+		o := p.Origin
+		if o == nil || seen[o] || p.Bucket == nil {
+			continue
+		}
+		d := p.Distribution
+		if len(want) > 0 && !want[d.Ref] {
+			continue
+		}
+		found[d.Ref] = true
+		if !o.OAI.Known || o.OAI.V == "" {
+			continue
+		}
+		seen[o] = true
+		mv := &move{d: d, o: o, b: p.Bucket, oai: ix.OAI(o.OAI.V)}
+		b := p.Bucket
+		if b.Encryption.Algorithm.Known && strings.HasPrefix(b.Encryption.Algorithm.V, "aws:kms") {
+			mv.kms = true
+			if b.Encryption.KeyID.Known && b.Encryption.KeyID.V != "" {
+				if k, ok := ix.Key(b.Encryption.KeyID.V); ok == ident.True {
+					mv.k = k
+				}
+			}
+		}
+		mv.writes = m.oaiWrites(mv)
+		m.moves = append(m.moves, mv)
+		m.plan.Moves = append(m.plan.Moves, Move{Distribution: d.Ref, Origin: originName(o), Bucket: b.Ref, OAI: oaiName(mv), Key: keyRef(mv.k)})
+	}
+	for d := range want {
+		if !found[d] {
+			return fmt.Errorf("no distribution %s reads an S3 bucket in the input", d)
+		}
+	}
+	sort.SliceStable(m.moves, func(i, j int) bool { return m.moves[i].d.Ref < m.moves[j].d.Ref })
+	sort.SliceStable(m.plan.Moves, func(i, j int) bool { return m.plan.Moves[i].Distribution < m.plan.Moves[j].Distribution })
+	for _, mv := range m.moves {
+		if mv.kms && mv.k == nil {
+			if mv.b.Encryption.KeyID.Known && mv.b.Encryption.KeyID.V == "" {
+				m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("%s encrypts with the AWS managed key aws/s3, whose key policy CloudFront can never be granted: create a customer managed key and make it the bucket's default before step 4 (see `s3front explain aws-managed-key`)", mv.b.Ref))
+			} else {
+				m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("the KMS key of %s is not in the input: grant cloudfront.amazonaws.com kms:Decrypt in its key policy (AWS:SourceArn of %s) before step 4", mv.b.Ref, mv.d.Ref))
+			}
+		}
+	}
+	return nil
+}
+
+func originName(o *model.Origin) string {
+	if o.ID.Known {
+		return ident.Render(o.ID.V)
+	}
+	return "?"
+}
+
+func oaiName(mv *move) string {
+	if mv.oai != nil {
+		return mv.oai.Ref
+	}
+	return ident.Render(mv.o.OAI.V)
+}
+
+func keyRef(k *model.Key) string {
+	if k == nil {
+		return ""
+	}
+	return k.Ref
+}
+
+// oaiWrites are the object writes the bucket policy grants the move's OAI.
+func (m *migrator) oaiWrites(mv *move) []string {
+	var out []string
+	for _, st := range m.oaiStatements(mv.b, mv.oai) {
+		if st.Action == nil {
+			continue
+		}
+		for _, a := range st.Action.Items {
+			switch strings.ToLower(a) {
+			case "s3:putobject", "s3:deleteobject", "s3:*":
+				if strings.ToLower(a) == "s3:*" {
+					out = appendUnique(out, "s3:PutObject", "s3:DeleteObject")
+				} else {
+					out = appendUnique(out, a)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func appendUnique(xs []string, ys ...string) []string {
+	for _, y := range ys {
+		dup := false
+		for _, x := range xs {
+			dup = dup || strings.EqualFold(x, y)
+		}
+		if !dup {
+			xs = append(xs, y)
+		}
+	}
+	return xs
+}
+
+// sameModule reports whether a and b are declared in the same module
+// instance.
+func sameModule(a, b string) bool {
+	pa, _ := splitAddr(a)
+	pb, _ := splitAddr(b)
+	return pa == pb
+}
+
+// --- step 1: create the OAC ---
+
+var nonIdent = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+func (m *migrator) createOACs(s *Step) {
+	s.Detail = "Nothing uses the new origin access control yet: no request changes."
+	made := map[string]string{} // group key → OAC ref
+	for _, mv := range m.moves {
+		if mv.o.OAC.Known && mv.o.OAC.V != "" {
+			if oac := m.res.Index.OAC(mv.o.OAC.V); oac != nil {
+				m.oacRef[mv.o] = oac.Ref
+				continue
+			}
+		}
+		lang := langOf(mv.d.Src)
+		group := mv.b.Ref + "|" + lang
+		if ref, ok := made[group]; ok {
+			m.oacRef[mv.o] = ref
+			continue
+		}
+		var ref string
+		var err error
+		switch lang {
+		case langTerraform:
+			ref, err = m.createOACTerraform(mv)
+		case langCFN:
+			ref, err = m.createOACCFN(mv)
+		default:
+			err = fmt.Errorf("%s is not read from a file s3front can change", mv.d.Ref)
+		}
+		if err != nil {
+			s.Manual = append(s.Manual, fmt.Sprintf("create an origin access control for %s (origin type s3, signing behavior always, protocol sigv4): %v", mv.d.Ref, err))
+			continue
+		}
+		made[group] = ref
+		m.oacRef[mv.o] = ref
+	}
+	s.Check = append(s.Check, "deploy (terraform apply, or update the stack); the origin access control exists, and `s3front check` shows the same paths as before")
+}
+
+// existingOAC returns an OAC of the configuration with the given ref.
+func (m *migrator) existingOAC(ref string) *model.OAC {
+	for _, o := range m.cfg.OACs {
+		if o.Ref == ref {
+			return o
+		}
+	}
+	return nil
+}
+
+func (m *migrator) createOACTerraform(mv *move) (string, error) {
+	prefix, _ := splitAddr(mv.d.Ref)
+	name := "this"
+	if mv.oai != nil && sameModule(mv.oai.Ref, mv.d.Ref) {
+		_, local := splitAddr(mv.oai.Ref)
+		if _, labels := blockLabels(local); len(labels) == 2 {
+			name = labels[1]
+		}
+	} else if _, labels := blockLabels(localOf(mv.b.Ref)); len(labels) == 2 {
+		name = labels[1]
+	}
+	ref := prefix + "aws_cloudfront_origin_access_control." + name
+	// The module's code is shared by its instances: one block serves all.
+	made := mv.d.Src.File + "|aws_cloudfront_origin_access_control." + name
+	if m.existingOAC(ref) != nil || m.newOAC[made] {
+		return ref, nil // made by an earlier run of this plan, or just now
+	}
+	var nameExpr string
+	if r, ok := localRef(mv.b.Ref, "bucket", prefix); ok {
+		nameExpr = r
+	} else if mv.b.Name.Known && !ident.Has(mv.b.Name.V) {
+		nameExpr = hclQuote(mv.b.Name.V)
+	} else {
+		nameExpr = hclQuote(strings.Trim(nonIdent.ReplaceAllString(name, "-"), "-"))
+	}
+	block, err := TFBlock("resource", []string{"aws_cloudfront_origin_access_control", name},
+		[2]string{"name", nameExpr},
+		[2]string{"description", hclQuote("replaces the origin access identity of " + localOf(mv.d.Ref))},
+		[2]string{"origin_access_control_origin_type", `"s3"`},
+		[2]string{"signing_behavior", `"always"`},
+		[2]string{"signing_protocol", `"sigv4"`})
+	if err != nil {
+		return "", err
+	}
+	t, err := m.set.tf(mv.d.Src.File)
+	if err != nil {
+		return "", err
+	}
+	var after = t.blockAt(mv.d.Src.Line, mv.d.Src.Col)
+	if mv.oai != nil && sameModule(mv.oai.Ref, mv.d.Ref) && mv.oai.Src.File == mv.d.Src.File {
+		if b := t.blockAt(mv.oai.Src.Line, mv.oai.Src.Col); b != nil {
+			after = b
+		}
+	} else if after != nil {
+		// Before the distribution: after the block preceding it.
+		after = t.blockBefore(after)
+	}
+	if err := t.insertAfter(after, block); err != nil {
+		return "", err
+	}
+	m.newOAC[made] = true
+	return ref, nil
+}
+
+// localOf is the address of ref inside its module.
+func localOf(ref string) string {
+	_, l := splitAddr(ref)
+	return l
+}
+
+// blockBefore returns the top-level block before b (nil: b is first).
+func (t *tfFile) blockBefore(b *hclsyntax.Block) *hclsyntax.Block {
+	var prev *hclsyntax.Block
+	for _, x := range t.body.Blocks {
+		if x.TypeRange.Start.Byte >= b.TypeRange.Start.Byte {
+			break
+		}
+		prev = x
+	}
+	return prev
+}
+
+func (m *migrator) createOACCFN(mv *move) (string, error) {
+	c, err := m.set.cfn(mv.d.Src.File)
+	if err != nil {
+		return "", err
+	}
+	id := mv.d.Ref + "OAC"
+	after := ""
+	if mv.oai != nil {
+		after = mv.oai.Ref
+		if strings.HasSuffix(mv.oai.Ref, "OAI") {
+			id = strings.TrimSuffix(mv.oai.Ref, "OAI") + "OAC"
+		} else {
+			id = mv.oai.Ref + "OAC"
+		}
+	}
+	if m.existingOAC(id) != nil || m.newOAC[id] {
+		return id, nil
+	}
+	name := CFNSub("${AWS::StackName}-" + id)
+	if langOf(mv.b.Src) == langCFN && mv.b.Src.File == mv.d.Src.File {
+		name = CFNRef(mv.b.Ref) // the bucket's name: unique, and at most 63 characters
+	}
+	body := CFNMap("Type", "AWS::CloudFront::OriginAccessControl", "Properties", CFNMap(
+		"OriginAccessControlConfig", CFNMap(
+			"Name", name,
+			"Description", "replaces the origin access identity of "+mv.d.Ref,
+			"OriginAccessControlOriginType", "s3",
+			"SigningBehavior", "always",
+			"SigningProtocol", "sigv4")))
+	if err := c.addResource(after, id, body); err != nil {
+		return "", err
+	}
+	m.newOAC[id] = true
+	return id, nil
+}
+
+// --- step 4: switch the origins ---
+
+func (m *migrator) switchOrigins(s *Step) {
+	s.Detail = "Each origin now signs its requests with the origin access control; the OAI's grant stays in the bucket policy, so switching back (undoing this step) restores the previous state."
+	var dists []string
+	for _, mv := range m.moves {
+		ref, ok := m.oacRef[mv.o]
+		if !ok {
+			s.Manual = append(s.Manual, fmt.Sprintf("attach the origin access control to origin %s of %s and remove its origin access identity", originName(mv.o), mv.d.Ref))
+			continue
+		}
+		var err error
+		switch langOf(mv.d.Src) {
+		case langTerraform:
+			err = m.switchTerraform(mv, ref)
+		case langCFN:
+			err = m.switchCFN(mv, ref)
+		default:
+			err = fmt.Errorf("%s is not read from a file s3front can change", mv.d.Ref)
+		}
+		if err != nil {
+			s.Manual = append(s.Manual, fmt.Sprintf("attach %s to origin %s of %s and remove its origin access identity: %v", ref, originName(mv.o), mv.d.Ref, err))
+		}
+		dists = appendUnique(dists, mv.d.Ref)
+	}
+	s.Check = append(s.Check, "deploy, and wait until every changed distribution is deployed (aws cloudfront wait distribution-deployed --id ID) before the next step: "+strings.Join(dists, ", "))
+}
+
+func (m *migrator) switchTerraform(mv *move, oacRef string) error {
+	t, err := m.set.tf(mv.o.Src.File)
+	if err != nil {
+		return err
+	}
+	b := t.blockAt(mv.o.Src.Line, mv.o.Src.Col)
+	if b == nil || b.Type != "origin" {
+		return fmt.Errorf("%s: the origin is not written as an origin block here (a dynamic block?); change it by hand", mv.o.Src.Pos)
+	}
+	prefix, _ := splitAddr(mv.d.Ref)
+	ref, ok := localRef(oacRef, "id", prefix)
+	if !ok {
+		return fmt.Errorf("%s is in another module than %s", oacRef, mv.d.Ref)
+	}
+	line, col := b.TypeRange.Start.Line, b.TypeRange.Start.Column
+	if a, ok := b.Body.Attributes["origin_access_control_id"]; !ok || strings.TrimSpace(t.text[a.Expr.Range().Start.Byte:a.Expr.Range().End.Byte]) != ref {
+		if err := t.setAttr(b, "origin_access_control_id", ref); err != nil {
+			return err
+		}
+		b = t.blockAtNow(line, col)
+	}
+	for _, c := range b.Body.Blocks {
+		if c.Type != "s3_origin_config" {
+			continue
+		}
+		if len(c.Body.Blocks) == 0 && len(c.Body.Attributes) <= 1 {
+			return t.removeBlock(c)
+		}
+		return t.removeAttr(c, "origin_access_identity")
+	}
+	return nil
+}
+
+func (m *migrator) switchCFN(mv *move, oacID string) error {
+	c, err := m.set.cfn(mv.o.Src.File)
+	if err != nil {
+		return err
+	}
+	if err := c.setKey(mv.o.Src.Pos, nil, "OriginAccessControlId", CFNGetAtt(oacID+".Id")); err != nil {
+		return err
+	}
+	return c.setKey(mv.o.Src.Pos, []string{"S3OriginConfig"}, "OriginAccessIdentity", CFNStr(""))
+}
+
+// --- step 5: verify ---
+
+func (m *migrator) verify(s *Step) {
+	s.Detail = "Before anything is removed, prove that every moved origin serves through the origin access control. If a request fails, undo step 4: the OAI still has its grant."
+	for _, mv := range m.moves {
+		dom := "DISTRIBUTION_DOMAIN"
+		if mv.d.DomainName.Known && !ident.Has(mv.d.DomainName.V) {
+			dom = mv.d.DomainName.V
+		}
+		bucket := "BUCKET"
+		if mv.b.Name.Known && !ident.Has(mv.b.Name.V) {
+			bucket = mv.b.Name.V
+		}
+		key := "s3front-migration-canary.txt"
+		prefix := ""
+		if mv.o.Path.Known && mv.o.Path.V != "" {
+			prefix = strings.TrimPrefix(mv.o.Path.V, "/") + "/"
+		}
+		enc := "the bucket's default encryption"
+		if mv.kms {
+			enc = "SSE-KMS, the bucket's default"
+		}
+		s.Commands = append(s.Commands,
+			fmt.Sprintf("# %s (origin %s, bucket %s)", mv.d.Ref, originName(mv.o), mv.b.Ref),
+			fmt.Sprintf("echo ok | aws s3 cp - s3://%s/%s%s   # a new object, encrypted with %s", bucket, prefix, key, enc),
+			fmt.Sprintf("curl -s -o /dev/null -w '%%{http_code}\\n' https://%s/%s   # must print 200", dom, key),
+			fmt.Sprintf("curl -s -o /dev/null -w '%%{http_code}\\n' https://%s/   # an object uploaded before the move: must print what it printed before", dom),
+			fmt.Sprintf("curl -s -o /dev/null -w '%%{http_code}\\n' https://%s.s3.amazonaws.com/%s%s   # straight to the bucket: must print 403", bucket, prefix, key),
+		)
+	}
+	s.Check = append(s.Check, "every request above returns what its comment says; then delete the canary objects")
+}
+
+// --- step 6: remove the OAI grants ---
+
+// oaiStatements are the statements of b's policy that name oai.
+func (m *migrator) oaiStatements(b *model.Bucket, oai *model.OAI) []*iamStatement {
+	if oai == nil || !b.Policy.HasDoc() {
+		return nil
+	}
+	var out []*iamStatement
+	for _, st := range b.Policy.V.Statements {
+		if st.Principal == nil {
+			continue
+		}
+		if namesOAI(st.Principal.AWS, oai.IAMARN) || namesOAI(st.Principal.CanonicalUser, oai.CanonicalUser) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func namesOAI(v *iamValues, id model.Value[string]) bool {
+	if v == nil || !id.Known {
+		return false
+	}
+	for _, x := range v.Items {
+		if x == id.V {
+			return true
+		}
+	}
+	return false
+}
+
+// retired reports whether no origin of the input other than the moved
+// ones uses oai.
+func (m *migrator) retired(oai *model.OAI) bool {
+	if oai == nil || !oai.ID.Known {
+		return false
+	}
+	moved := map[*model.Origin]bool{}
+	for _, mv := range m.moves {
+		moved[mv.o] = true
+	}
+	for _, d := range m.cfg.Distributions {
+		for _, o := range d.Origins {
+			if !moved[o] && o.OAI.Known && o.OAI.V == oai.ID.V {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (m *migrator) removeOAIGrants(s *Step) {
+	s.Detail = "No origin uses these grants any more."
+	done := map[string]bool{}
+	for _, mv := range m.moves {
+		if mv.oai == nil || !m.retired(mv.oai) {
+			continue
+		}
+		for _, st := range m.oaiStatements(mv.b, mv.oai) {
+			key := st.Pos.String()
+			if done[key] {
+				continue
+			}
+			done[key] = true
+			if err := m.removeStatement(mv.b.Policy, st); err != nil {
+				s.Manual = append(s.Manual, fmt.Sprintf("remove the statement granting %s from the bucket policy of %s: %v", mv.oai.Ref, mv.b.Ref, err))
+			}
+		}
+	}
+	s.Check = append(s.Check, "deploy; `s3front check` still shows every viewer path allowed")
+}
+
+// removeStatement deletes a statement from the policy that holds it.
+func (m *migrator) removeStatement(pol model.Policy, st *iamStatement) error {
+	if st.Principal != nil && st.Principal.AWS != nil && st.Principal.CanonicalUser != nil ||
+		st.Principal != nil && (st.Principal.AWS != nil && len(st.Principal.AWS.Items) > 1 || st.Principal.CanonicalUser != nil && len(st.Principal.CanonicalUser.Items) > 1) {
+		return fmt.Errorf("%s: the statement names other principals too; remove only the OAI from it", st.Pos)
+	}
+	d, err := m.set.docEditor(pol)
+	if err != nil {
+		return err
+	}
+	return d.removeStatement(st.Pos)
+}
+
+// --- step 7: delete the OAI ---
+
+func (m *migrator) deleteOAIs(s *Step) {
+	s.Detail = "The origin access identity is no longer used or granted anything."
+	done := map[string]bool{}
+	for _, mv := range m.moves {
+		oai := mv.oai
+		if oai == nil || done[oai.Ref] || !m.retired(oai) {
+			continue
+		}
+		done[oai.Ref] = true
+		var err error
+		switch langOf(oai.Src) {
+		case langTerraform:
+			err = m.deleteOAITerraform(oai)
+		case langCFN:
+			err = m.deleteOAICFN(oai)
+		default:
+			err = fmt.Errorf("it is not read from a file s3front can change")
+		}
+		if err != nil {
+			s.Manual = append(s.Manual, fmt.Sprintf("delete %s: %v", oai.Ref, err))
+		}
+	}
+	if len(done) > 0 {
+		s.Check = append(s.Check, "deploy; `s3front check` reports no oai-legacy or oai-sse-kms finding")
+	}
+}
+
+func (m *migrator) deleteOAITerraform(oai *model.OAI) error {
+	t, err := m.set.tf(oai.Src.File)
+	if err != nil {
+		return err
+	}
+	b := t.blockAt(oai.Src.Line, oai.Src.Col)
+	if b == nil {
+		return fmt.Errorf("%s: no resource block here", oai.Src.Pos)
+	}
+	_, local := splitAddr(oai.Ref)
+	if i := strings.IndexByte(local, '['); i >= 0 {
+		local = local[:i]
+	}
+	// Every other mention of it in the module must go first.
+	if at := m.mentions(oai.Src.File, local, b); at != "" {
+		return fmt.Errorf("it is still referenced at %s; remove that reference, then the resource", at)
+	}
+	return t.removeBlock(b)
+}
+
+// mentions returns where a Terraform file of the module that holds file
+// refers to local, outside block self; "" when nowhere.
+func (m *migrator) mentions(file, local string, self *hclsyntax.Block) string {
+	dir := pathDir(file)
+	re := regexp.MustCompile(`(^|[^A-Za-z0-9_.])` + regexp.QuoteMeta(local) + `\b`)
+	names := []string{}
+	for _, f := range m.cfg.Files {
+		if pathDir(f) == dir && strings.HasSuffix(f, ".tf") {
+			names = append(names, f)
+		}
+	}
+	if len(names) == 0 {
+		names = []string{file}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		f, err := m.set.File(n, false)
+		if err != nil {
+			continue
+		}
+		text := string(f.Cur)
+		for _, loc := range re.FindAllStringIndex(text, -1) {
+			if n == file && self != nil {
+				if t, err := m.set.tf(n); err == nil {
+					if b := t.blockAtOffset(loc[0]); b == self || b != nil && b.TypeRange == self.TypeRange {
+						continue
+					}
+				}
+			}
+			line := strings.Count(text[:loc[0]], "\n") + 1
+			return fmt.Sprintf("%s:%d", n, line)
+		}
+	}
+	return ""
+}
+
+func pathDir(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return "."
+}
+
+// blockAtOffset returns the top-level block holding byte offset off.
+func (t *tfFile) blockAtOffset(off int) *hclsyntax.Block {
+	for _, b := range t.body.Blocks {
+		if b.Range().Start.Byte <= off && off < b.Range().End.Byte {
+			return b
+		}
+	}
+	return nil
+}
+
+func (m *migrator) deleteOAICFN(oai *model.OAI) error {
+	c, err := m.set.cfn(oai.Src.File)
+	if err != nil {
+		return err
+	}
+	snap := m.set.Snapshot()
+	if err := c.removeResource(oai.Ref); err != nil {
+		return err
+	}
+	f, _ := m.set.File(oai.Src.File, false)
+	if loc := regexp.MustCompile(`\b` + regexp.QuoteMeta(oai.Ref) + `\b`).FindIndex(f.Cur); loc != nil {
+		m.set.Restore(snap)
+		return fmt.Errorf("it is still referenced at %s:%d; remove that reference, then the resource", oai.Src.File, strings.Count(string(f.Cur[:loc[0]]), "\n")+1)
+	}
+	return nil
+}
+
+// --- the SSE-KMS guard ---
+
+// kmsGuard says, for each bucket read through an OAI, whether SSE-KMS
+// may be turned on: only once every distribution that reads it has
+// moved to origin access control.
+func (m *migrator) kmsGuard() {
+	moved := map[*model.Origin]bool{}
+	for _, mv := range m.moves {
+		moved[mv.o] = true
+	}
+	type reader struct{ d, o, oai string }
+	readers := map[*model.Bucket][]reader{}
+	var buckets []*model.Bucket
+	seen := map[*model.Origin]bool{}
+	for _, p := range m.res.Paths {
+		o := p.Origin
+		if o == nil || p.Bucket == nil || seen[o] {
+			continue
+		}
+		seen[o] = true
+		if _, ok := readers[p.Bucket]; !ok {
+			buckets = append(buckets, p.Bucket)
+			readers[p.Bucket] = nil
+		}
+		if o.OAI.Known && o.OAI.V != "" && !moved[o] {
+			readers[p.Bucket] = append(readers[p.Bucket], reader{p.Distribution.Ref, originName(o), ident.Render(o.OAI.V)})
+		}
+	}
+	for _, b := range buckets {
+		kms := b.Encryption.Algorithm.Known && strings.HasPrefix(b.Encryption.Algorithm.V, "aws:kms")
+		left := readers[b]
+		var names []string
+		for _, r := range left {
+			names = append(names, r.d+" (origin "+r.o+")")
+		}
+		involved := false
+		for _, mv := range m.moves {
+			involved = involved || mv.b == b
+		}
+		switch {
+		case len(left) > 0 && kms:
+			m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("%s already encrypts new objects with SSE-KMS, but %s still read it through an origin access identity: their new uploads can't be served until they move too", b.Ref, strings.Join(names, ", ")))
+		case len(left) > 0 && involved:
+			m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("do not turn on SSE-KMS for %s yet: %s still read it through an origin access identity, which can't use a KMS key; move them first", b.Ref, strings.Join(names, ", ")))
+		case len(left) == 0 && involved && !kms:
+			m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("once step 7 is deployed, every distribution that reads %s uses origin access control: SSE-KMS can be turned on, after granting cloudfront.amazonaws.com kms:Decrypt in the key policy (AWS:SourceArn of each distribution)", b.Ref))
+		}
+	}
+}
+
+// --- steps 2 and 3: the grants (see grant.go) ---
+
+func (m *migrator) bucketGrants(s *Step) {
+	s.Manual = append(s.Manual, "pending: the bucket grant")
+}
+
+func (m *migrator) keyGrants(s *Step) {
+	s.Manual = append(s.Manual, "pending: the key grant")
+}
