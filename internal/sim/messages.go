@@ -59,7 +59,9 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 		if c.Statement != nil {
 			c.Message = fmt.Sprintf("statement %s of the key policy of %s denies CloudFront's requests for %s: %s encrypted with it fails (%s)", stmtLabel(c), k, dist, which, failure)
 		}
-		c.Fix = s.keyGrant(d, b, p.Key, " (the AWS:SourceArn condition keeps other distributions out)", kmsOps(false, false)).text
+		kg := s.keyGrant(d, b, p.Key, " (the AWS:SourceArn condition keeps other distributions out)", kmsOps(false, false))
+		c.Fix = kg.text
+		c.propose(kg)
 	case "aws-managed-key":
 		c.Message = fmt.Sprintf("%s encrypts new objects with the AWS managed key aws/s3, whose key policy admits only principals of its own account calling through S3 and cannot be changed: %s fails through %s (%s)", bucketName, which, dist, failure)
 		c.Fix = fmt.Sprintf("create a customer managed key in the bucket's region, add to its key policy:\n%s\nset it as the default encryption key of %s (%s), then re-encrypt the objects already written with aws/s3 (copy them in place)", OACKeyStatement(b.Ref, b.Policy, d), bucketName, Spell(b.Ref, "kms_master_key_id", "KMSMasterKeyID"))
@@ -72,7 +74,9 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 		c.Fix = "set the origin access control's signing behavior to always (" + Spell(oc.oac.Ref, `signing_behavior = "always"`, "SigningBehavior: always") + ")"
 	case "website-endpoint-origin":
 		c.Message = fmt.Sprintf("origin %s of %s points at the S3 website endpoint of %s: website endpoints are custom origins, so CloudFront never signs (an attached OAC or OAI is ignored), the bucket would have to be public, and KMS-encrypted objects can't be served; with the bucket private, %s fails (%s)", origin, dist, bucketName, which, failure)
-		c.Fix = fmt.Sprintf("point the origin at the bucket's REST endpoint (%s), configure it as an S3 origin with origin access control, and grant it: %s\nIf you used the website endpoint for index documents in subfolders, add a CloudFront Function on viewer requests that appends index.html", regionalDomainText(b), s.bucketGrant(d, b, p.Key, "").text)
+		bg := s.bucketGrant(d, b, p.Key, "")
+		c.Fix = fmt.Sprintf("point the origin at the bucket's REST endpoint (%s), configure it as an S3 origin with origin access control, and grant it: %s\nIf you used the website endpoint for index documents in subfolders, add a CloudFront Function on viewer requests that appends index.html", regionalDomainText(b), bg.text)
+		c.propose(bg)
 	case "foreign-object-owner":
 		c.Message = fmt.Sprintf("%s uploads into %s, whose Object Ownership is %s: the uploading account owns those objects, and the bucket policy's grant to %s's origin applies only to objects the bucket owner owns, so %s fails (%s)", ident.Render(p.Uploader), bucketName, b.Ownership.V, dist, which, failure)
 		c.Fix = "set Object Ownership to BucketOwnerEnforced (" + Spell(b.Ref, "aws_s3_bucket_ownership_controls rule { object_ownership = \"BucketOwnerEnforced\" }", "OwnershipControls: {Rules: [{ObjectOwnership: BucketOwnerEnforced}]}") + "), which makes the bucket owner own every object; objects written before the change stay owned by the uploader, so copy them in place as the bucket owner afterwards"
@@ -84,6 +88,9 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 	case "deny-unencrypted-blocks-upload":
 		c.Message = fmt.Sprintf("statement %s of the bucket policy of %s denies s3:PutObject unless the request carries x-amz-server-side-encryption; CloudFront adds no such header and S3 does not fill it from the bucket's default encryption (%s), so every upload through %s is denied (%s), although default encryption would have encrypted it", stmtLabel(c), bucketName, b.Encryption.Algorithm.V, dist, failure)
 		c.Fix = DenyUnencryptedFix(b, c.Statement)
+		if ch := DenyUnencryptedChange(b, c.Statement); ch != nil {
+			c.Changes = append(c.Changes, *ch)
+		}
 	case "bucket-key-context-mismatch":
 		c.Message = fmt.Sprintf("statement %s of the key policy of %s allows the key only when kms:EncryptionContext:aws:s3:arn matches %s, but %s uses an S3 Bucket Key, so the encryption context of objects uploaded from now on is the bucket ARN: they fail through %s (%s)", stmtLabel(c), keyText(), strings.Join(c.Values, ", "), bucketName, dist, failure)
 		c.Fix = fmt.Sprintf("add the bucket ARN (%s) to the condition's values, or condition on the bucket ARN instead of object ARNs", BucketARNText(b))
@@ -92,10 +99,15 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 		c.Fix = "turn Requester Pays off for a bucket served through CloudFront (aws_s3_bucket_request_payment_configuration payer = \"BucketOwner\")"
 	case "s3-origin-unsigned":
 		c.Message = fmt.Sprintf("origin %s of %s has neither an origin access control nor an origin access identity: S3 sees anonymous requests, which the bucket %s refuses (%s); SSE-KMS objects could never be served this way", origin, dist, bucketName, failure)
-		c.Fix = fmt.Sprintf("create an origin access control (signing behavior always), attach it to origin %s, and grant it: %s", origin, s.bucketGrant(d, b, p.Key, "").text)
+		bg := s.bucketGrant(d, b, p.Key, "")
+		c.Fix = fmt.Sprintf("create an origin access control (signing behavior always), attach it to origin %s, and grant it: %s", origin, bg.text)
+		c.propose(bg)
 	case "perimeter-deny-blocks-cloudfront":
 		c.Message = fmt.Sprintf("statement %s denies requests outside a data perimeter (%s) and does not exempt AWS service principals: CloudFront's origin requests for %s carry none of those keys, so the Deny applies and %s fails (%s)", stmtLabel(c), conditionKeys(c), dist, which, failure)
 		c.Fix = s.perimeterFix(oc, c)
+		if ch := s.perimeterChange(oc, c); ch != nil {
+			c.Changes = append(c.Changes, *ch)
+		}
 	case "host-header-forwarded", "origin-domain-invalid":
 		// set where detected
 	}
@@ -219,6 +231,7 @@ func (s *simulator) bucketDenies(p *Path, oc *originCtx, c *Cause, failure strin
 			}
 		}
 	}
+	c.propose(grant)
 	return fmt.Sprintf("%s: every request through origin %s of %s fails (%s)", why, originName(oc.o), d.Ref, failure), grant.text
 }
 
@@ -253,6 +266,7 @@ func (s *simulator) sourceArnMismatch(p *Path, oc *originCtx, c *Cause, failure 
 	}
 	if pr.needed {
 		fix = pr.text
+		c.propose(pr)
 	}
 	return msg, fix
 }
@@ -301,9 +315,13 @@ func (s *simulator) uploadDenied(p *Path, oc *originCtx, c *Cause, failure strin
 		if bucketKey {
 			ops += " (and kms:Decrypt, which S3 Bucket Keys need)"
 		}
+		kg := s.keyGrant(d, b, p.Key, "", kmsOps(true, bucketKey), "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*")
+		c.propose(kg)
 		return fmt.Sprintf("cache behavior %s of %s allows uploads, but the key policy of %s does not allow cloudfront.amazonaws.com %s for it: every upload through %s fails (%s)", quote(patternOf(oc.b)), d.Ref, k, ops, d.Ref, failure),
-			s.keyGrant(d, b, p.Key, "", kmsOps(true, bucketKey), "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*").text
+			kg.text
 	}
+	bg := s.bucketGrant(d, b, p.Key, "", "s3:GetObject", action)
+	c.propose(bg)
 	return fmt.Sprintf("cache behavior %s of %s allows %s, but the bucket policy of %s does not allow %s for cloudfront.amazonaws.com from %s: every such request fails (%s)", quote(patternOf(oc.b)), d.Ref, method, b.Ref, action, d.Ref, failure),
-		s.bucketGrant(d, b, p.Key, "", "s3:GetObject", action).text + "\n(or remove the method from the behavior's allowed methods if viewers should not " + strings.TrimSuffix(verb, "s") + ")"
+		bg.text + "\n(or remove the method from the behavior's allowed methods if viewers should not " + strings.TrimSuffix(verb, "s") + ")"
 }

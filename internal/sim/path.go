@@ -125,6 +125,19 @@ type Cause struct {
 	// Values are its condition values that did not match the request.
 	Statement *iam.Statement
 	Values    []string
+	// Changes are the policy changes Fix proposes, structured (what
+	// `s3front fix` writes); empty when Fix proposes none s3front can
+	// write.
+	Changes []Change
+}
+
+// propose records the structured changes of proposals that are needed.
+func (c *Cause) propose(ps ...proposal) {
+	for _, p := range ps {
+		if p.needed && p.change != nil {
+			c.Changes = append(c.Changes, *p.change)
+		}
+	}
 }
 
 // Bases of an expected response.

@@ -35,6 +35,9 @@ type proposal struct {
 	// which statement does.
 	needed bool
 	text   string
+	// change is the same proposal as a structured change, when it is
+	// one s3front can write (nil for a policy not in the input).
+	change *Change
 }
 
 // propose says how to make the target policy allow every request of
@@ -51,14 +54,15 @@ func (s *simulator) propose(t grantTarget, note string, st Statement, reqs []*ia
 	if t.pol.WrittenIn != "" {
 		into += " (written by " + t.pol.WrittenIn + ")"
 	}
+	add := &Change{Kind: AddStatement, Holder: t.ref, Policy: t.pol, New: st}
 	fresh := func() proposal {
 		switch {
 		case t.pol.Known && t.pol.V == nil && t.pol.Err == nil:
-			return proposal{needed: true, text: "attach " + t.what + " with this statement" + note + ":\n" + sx.Render(st)}
+			return proposal{needed: true, text: "attach " + t.what + " with this statement" + note + ":\n" + sx.Render(st), change: add}
 		case sx.Form == model.FormBlocks:
-			return proposal{needed: true, text: "add this statement block to " + into + note + ":\n" + sx.Render(st)}
+			return proposal{needed: true, text: "add this statement block to " + into + note + ":\n" + sx.Render(st), change: add}
 		}
-		return proposal{needed: true, text: "add this statement to " + into + note + ":\n" + sx.Render(st)}
+		return proposal{needed: true, text: "add this statement to " + into + note + ":\n" + sx.Render(st), change: add}
 	}
 	if !t.pol.HasDoc() {
 		return fresh()
@@ -130,12 +134,14 @@ func (s *simulator) propose(t grantTarget, note string, st Statement, reqs []*ia
 				verb = "add this distribution to"
 			}
 			return proposal{needed: true, text: fmt.Sprintf("in statement %s of %s, %s the AWS:SourceArn of its %s condition (the statement is otherwise right):\n%s",
-				stmtName(near), into, verb, nearCond.Operator, sx.RenderValue(nearCond.Key, vals))}
+				stmtName(near), into, verb, nearCond.Operator, sx.RenderValue(nearCond.Key, vals)),
+				change: &Change{Kind: SetConditionValues, Holder: t.ref, Policy: t.pol, Statement: near, Condition: nearCond, Values: vals}}
 		}
 	case actStmt != nil && len(granted)+len(missing) >= len(reqs):
 		acts := append(append([]string{}, actStmt.Action.Items...), missing...)
 		return proposal{needed: true, text: fmt.Sprintf("add %s to the actions of statement %s of %s (the statement is otherwise right):\n%s",
-			strings.Join(missing, ", "), stmtName(actStmt), into, sx.renderActions(acts))}
+			strings.Join(missing, ", "), stmtName(actStmt), into, sx.renderActions(acts)),
+			change: &Change{Kind: SetActions, Holder: t.ref, Policy: t.pol, Statement: actStmt, Actions: acts}}
 	}
 	return fresh()
 }
