@@ -25,6 +25,7 @@ type CFN struct {
 
 // CFN value constructors.
 func CFNStr(s string) *CFN    { return &CFN{Kind: "str", S: s} }
+func CFNLit(s string) *CFN    { return &CFN{Kind: "lit", S: s} } // true, false, a number
 func CFNRef(id string) *CFN   { return &CFN{Kind: "ref", S: id} }
 func CFNGetAtt(s string) *CFN { return &CFN{Kind: "getatt", S: s} }
 func CFNSub(s string) *CFN    { return &CFN{Kind: "sub", S: s} }
@@ -51,6 +52,8 @@ func CFNMap(kv ...any) *CFN {
 // block starting with a newline (unindented: the caller indents it).
 func (v *CFN) yamlValue(unit string) string {
 	switch v.Kind {
+	case "lit":
+		return v.S
 	case "str":
 		return yamlScalarText(v.S)
 	case "ref":
@@ -83,9 +86,20 @@ func (v *CFN) yamlValue(unit string) string {
 	return `""`
 }
 
+// yamlFlow writes a list of strings in flow style: [a, b].
+func (v *CFN) yamlFlow() string {
+	var parts []string
+	for _, it := range v.Items {
+		parts = append(parts, it.yamlValue(""))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
 // jsonValue writes v as compact JSON.
 func (v *CFN) jsonValue() string {
 	switch v.Kind {
+	case "lit":
+		return v.S
 	case "str":
 		return jsonQuote(v.S)
 	case "ref":
@@ -120,6 +134,9 @@ type cfnFile struct {
 func (s *Set) cfn(name string) (*cfnFile, error) {
 	f, err := s.File(name, false)
 	if err != nil {
+		return nil, err
+	}
+	if err := notSynthesized(f); err != nil {
 		return nil, err
 	}
 	if t := bytes.TrimLeft(f.Cur, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
@@ -360,6 +377,114 @@ func (d *jsonDoc) removeField(o *jnode, key string) error {
 		default:
 			return d.f.set(splice(s, o.fields[i-1].val.end, f.val.end, ""))
 		}
+	}
+	return nil
+}
+
+// hasKey reports whether the mapping at pos has key.
+func (c *cfnFile) hasKey(pos source.Pos, key string) bool {
+	if c.y != nil {
+		m := c.y.nodeAt(pos.Line, pos.Col)
+		return m != nil && mapGet(m, key) >= 0
+	}
+	root, err := c.jroot()
+	if err != nil {
+		return false
+	}
+	off, err := locate(c.j, pos)
+	if err != nil {
+		return false
+	}
+	return root.at(off).get(key) != nil
+}
+
+// setProp sets key to v in the Properties of resource id, following
+// path (keys of nested mappings) first.
+func (c *cfnFile) setProp(id string, path []string, key string, v *CFN) error {
+	if c.y != nil {
+		res := mapGet(c.y.root, "Resources")
+		if res < 0 {
+			return fmt.Errorf("%s: the template has no Resources", c.y.name())
+		}
+		m := c.y.root.Content[res+1]
+		for _, k := range append([]string{id, "Properties"}, path...) {
+			i := mapGet(m, k)
+			if i < 0 || m.Content[i+1].Kind != yaml.MappingNode {
+				return fmt.Errorf("%s: resource %s has no %s mapping", c.y.name(), id, k)
+			}
+			m = m.Content[i+1]
+		}
+		if i := mapGet(m, key); i >= 0 {
+			return c.y.replaceValue(m, i, v.yamlValue(c.y.unit()))
+		}
+		return c.y.addKey(m, key, v.yamlValue(c.y.unit()))
+	}
+	root, err := c.jroot()
+	if err != nil {
+		return err
+	}
+	m := root.get("Resources")
+	for _, k := range append([]string{id, "Properties"}, path...) {
+		m = m.get(k)
+	}
+	if m == nil || m.kind != '{' {
+		return fmt.Errorf("%s: resource %s has no such mapping", c.j.name(), id)
+	}
+	d := c.jdoc()
+	if x := m.get(key); x != nil {
+		s := c.j.content()
+		return c.j.set(splice(s, x.start, x.end, indent(d.shape(v.jsonValue()), indentAt(s, x.start))))
+	}
+	return d.addField(m, key, v.jsonValue())
+}
+
+// setSibling sets key to v in the mapping that holds the key at pos.
+func (c *cfnFile) setSibling(pos source.Pos, key string, v *CFN) error {
+	if c.y != nil {
+		m, _ := c.y.keyAt(pos.Line, pos.Col)
+		if m == nil {
+			m, _ = c.y.keyOfValue(pos.Line, pos.Col)
+		}
+		if m == nil {
+			return fmt.Errorf("%s: no key here", pos)
+		}
+		if i := mapGet(m, key); i >= 0 {
+			return c.y.replaceValue(m, i, v.yamlValue(c.y.unit()))
+		}
+		return c.y.addKey(m, key, v.yamlValue(c.y.unit()))
+	}
+	root, err := c.jroot()
+	if err != nil {
+		return err
+	}
+	off, err := locate(c.j, pos)
+	if err != nil {
+		return err
+	}
+	o, _, ok := root.fieldAtKey(off)
+	if !ok {
+		if v := root.at(off); v != nil {
+			if p := root.parent(v); p != nil && p.kind == '{' {
+				o, ok = p, true
+			}
+		}
+	}
+	if !ok {
+		return fmt.Errorf("%s: no key here", pos)
+	}
+	d := c.jdoc()
+	if x := o.get(key); x != nil {
+		s := c.j.content()
+		return c.j.set(splice(s, x.start, x.end, indent(d.shape(v.jsonValue()), indentAt(s, x.start))))
+	}
+	return d.addField(o, key, v.jsonValue())
+}
+
+// notSynthesized refuses a template the AWS CDK wrote (cdk.out): the
+// change belongs in the CDK app, which would overwrite the template.
+func notSynthesized(f *File) error {
+	if strings.Contains("/"+f.Name, "/cdk.out/") || bytes.Contains(f.Orig, []byte(`"aws:cdk:path"`)) {
+		return fmt.Errorf("%s is synthesized by the AWS CDK: make the change in the CDK app (the fix says what), then synthesize again", f.Name)
 	}
 	return nil
 }

@@ -175,11 +175,25 @@ func (t *tfFile) addItem(o *hclsyntax.ObjectConsExpr, key, value string) error {
 	end := last.ValueExpr.Range().End.Byte
 	first := o.Items[0].KeyExpr.Range().Start
 	if first.Line == r.Start.Line || last.ValueExpr.Range().End.Line == r.End.Line {
-		// { a = 1, b = 2 }: one line.
-		if strings.Contains(value, "\n") {
-			value = strings.Join(strings.Fields(strings.ReplaceAll(value, "\n", " ")), " ")
+		// { a = 1, b = 2 }: one line, unless it grows long (and it spans
+		// lines already): then one item per line.
+		flat := strings.Join(strings.Fields(strings.ReplaceAll(value, "\n", " ")), " ")
+		lineLen := lineEnd(t.text, end) - lineStart(t.text, r.Start.Byte)
+		if r.Start.Line == r.End.Line && lineLen+len(key)+len(flat)+5 <= 100 {
+			return t.splice(end, end, ", "+key+" = "+flat)
 		}
-		return t.splice(end, end, ", "+key+" = "+value)
+		if r.Start.Line == r.End.Line {
+			in := indentAt(t.text, r.Start.Byte)
+			unit := unitIndent(t.text)
+			var b strings.Builder
+			b.WriteString("{\n")
+			for _, it := range o.Items {
+				b.WriteString(in + unit + t.text[it.KeyExpr.Range().Start.Byte:it.ValueExpr.Range().End.Byte] + "\n")
+			}
+			b.WriteString(in + unit + key + " = " + indent(value, in+unit) + "\n" + in + "}")
+			return t.splice(r.Start.Byte, r.End.Byte, b.String())
+		}
+		return t.splice(end, end, ", "+key+" = "+flat)
 	}
 	in := indentAt(t.text, o.Items[0].KeyExpr.Range().Start.Byte)
 	at := lineEnd(t.text, end)

@@ -105,11 +105,50 @@ func (d *jsonDoc) doc() (*jnode, error) {
 	return n, nil
 }
 
+// byPointer follows a JSON pointer from the document's root: the node,
+// and when the last token names an object member, that member.
+func byPointer(doc *jnode, ptr string) (*jnode, *jnode, jfield, bool) {
+	if ptr == "" || !strings.HasPrefix(ptr, "/") {
+		return nil, nil, jfield{}, false
+	}
+	n := doc
+	var parent *jnode
+	var field jfield
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		parent = n
+		switch n.kind {
+		case '{':
+			f, ok := n.field(tok)
+			if !ok {
+				return nil, nil, jfield{}, false
+			}
+			n, field = f.val, f
+		case '[':
+			i := 0
+			if _, err := fmt.Sscanf(tok, "%d", &i); err != nil || i < 0 || i >= len(n.elems) {
+				return nil, nil, jfield{}, false
+			}
+			n, field = n.elems[i], jfield{}
+		default:
+			return nil, nil, jfield{}, false
+		}
+	}
+	return n, parent, field, true
+}
+
 // node returns the node of the document starting at p.
 func (d *jsonDoc) node(p source.Pos, what string) (*jnode, *jnode, error) {
 	doc, err := d.doc()
 	if err != nil {
 		return nil, nil, err
+	}
+	if !d.whole {
+		// Columns inside an indented heredoc are those of its value, not
+		// of the file: the pointer is exact.
+		if n, _, _, ok := byPointer(doc, p.Pointer); ok && n.kind == '{' {
+			return doc, n, nil
+		}
 	}
 	off, err := d.off(p)
 	if err != nil {
@@ -232,6 +271,11 @@ func (d *jsonDoc) setConditionValues(st, c source.Pos, value string) error {
 	doc, err := d.doc()
 	if err != nil {
 		return err
+	}
+	if !d.whole {
+		if n, _, f, ok := byPointer(doc, c.Pointer); ok && f.val == n {
+			return d.f.set(splice(d.f.content(), n.start, n.end, indent(d.shape(value), indentAt(d.f.content(), n.start))))
+		}
 	}
 	off, err := d.off(c)
 	if err != nil {

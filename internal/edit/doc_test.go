@@ -103,7 +103,7 @@ func TestObjectDocAdd(t *testing.T) {
 }
 
 func TestBlocksDoc(t *testing.T) {
-	src, err := os.ReadFile("../../../shared/scenarios/13-four-apps-module-for-each/modules/webapp/main.tf")
+	src, err := os.ReadFile("../../testdata/scenarios/13-four-apps-module-for-each/modules/webapp/main.tf")
 	if err != nil {
 		t.Skip(err)
 	}
@@ -172,7 +172,7 @@ EOF
 }
 
 func TestYAMLDoc(t *testing.T) {
-	src, err := os.ReadFile("../../../shared/scenarios/14-cfn-oai-kms/template.yaml")
+	src, err := os.ReadFile("../../testdata/scenarios/14-cfn-oai-kms/template.yaml")
 	if err != nil {
 		t.Skip(err)
 	}
@@ -201,7 +201,7 @@ func TestYAMLDoc(t *testing.T) {
 }
 
 func TestJSONTemplateDoc(t *testing.T) {
-	src, err := os.ReadFile("../../../shared/scenarios/15-cfn-oac-correct/template.json")
+	src, err := os.ReadFile("../../testdata/scenarios/15-cfn-oac-correct/template.json")
 	if err != nil {
 		t.Skip(err)
 	}

@@ -18,6 +18,12 @@ type MigrateOptions struct {
 	// addresses, logical IDs or ARNs); empty means every distribution
 	// with an origin that uses an origin access identity.
 	Distributions []string
+	// through stops the plan after this many steps (fix stops after the
+	// switch: the removal waits for a deploy and a check).
+	through int
+	// moves, when set, are the origins to move (fix: an origin with no
+	// access control, or a website endpoint), instead of the OAI ones.
+	moves []*move
 }
 
 // Plan is an ordered migration: each step leaves every path that worked
@@ -67,21 +73,24 @@ type move struct {
 	// writes are the object writes (s3:PutObject, s3:DeleteObject) the
 	// OAI grant allows and the OAC grant must keep.
 	writes []string
+	// website is set for an origin that points at the bucket's website
+	// endpoint: the switch also points it at the REST endpoint.
+	website bool
 }
 
 // migrator builds one plan.
 type migrator struct {
-	cfg   *model.Config
+	*writer
 	res   *sim.Result
-	set   *Set
 	st    *stepper
 	moves []*move
 	plan  *Plan
 	// oacRef is the OAC (ref) each move's origin will use, by origin.
 	oacRef map[*model.Origin]string
-	// newOAC holds the OACs the plan creates (file and local address, or
-	// logical ID).
-	newOAC map[string]bool
+	// retiring are the OAIs no origin will use once the moves are made:
+	// those of the moves, and those no origin of the input uses (left by
+	// an earlier run of the plan).
+	retiring []*model.OAI
 }
 
 // PlanOAIToOAC plans the migration of every origin that reads an S3
@@ -99,23 +108,41 @@ type migrator struct {
 // Files are read with read; nothing is written. Steps already done in the
 // input are marked Done, so the plan can be made again after each step.
 func PlanOAIToOAC(cfg *model.Config, res *sim.Result, read ReadFunc, opts MigrateOptions) (*Plan, error) {
-	set := NewSet(read)
-	m := &migrator{cfg: cfg, res: res, set: set, st: newStepper(set), plan: &Plan{},
-		oacRef: map[*model.Origin]string{}, newOAC: map[string]bool{}}
-	if err := m.analyse(opts); err != nil {
+	return planOn(NewSet(read), cfg, res, opts)
+}
+
+// planOn makes the plan's changes in set (where other changes may
+// already be).
+func planOn(set *Set, cfg *model.Config, res *sim.Result, opts MigrateOptions) (*Plan, error) {
+	m := &migrator{writer: &writer{set: set, cfg: cfg, res: res}, res: res, st: newStepper(set), plan: &Plan{},
+		oacRef: map[*model.Origin]string{}}
+	if opts.moves != nil {
+		m.moves = opts.moves
+	} else if err := m.analyse(opts); err != nil {
 		return nil, err
 	}
-	if len(m.moves) == 0 {
+	if len(m.moves) == 0 && len(m.retiring) == 0 {
 		m.kmsGuard()
 		return m.plan, nil
 	}
-	m.step("create the origin access control", m.createOACs)
-	m.step("grant the origin access control in the bucket policy, beside the OAI's grant", m.bucketGrants)
-	m.step("grant the origin access control the bucket's KMS key", m.keyGrants)
-	m.step("switch each origin to the origin access control", m.switchOrigins)
-	m.step("verify", m.verify)
-	m.step("remove the OAI's grants from the bucket policy", m.removeOAIGrants)
-	m.step("delete the origin access identity", m.deleteOAIs)
+	steps := []struct {
+		title string
+		build func(*Step)
+	}{
+		{"create the origin access control", m.createOACs},
+		{"grant the origin access control in the bucket policy, beside the OAI's grant", m.bucketGrants},
+		{"grant the origin access control the bucket's KMS key", m.keyGrants},
+		{"switch each origin to the origin access control", m.switchOrigins},
+		{"verify", m.verify},
+		{"remove the OAI's grants from the bucket policy", m.removeOAIGrants},
+		{"delete the origin access identity", m.deleteOAIs},
+	}
+	for i, s := range steps {
+		if opts.through > 0 && i >= opts.through {
+			break
+		}
+		m.step(s.title, s.build)
+	}
 	m.kmsGuard()
 	return m.plan, nil
 }
@@ -126,9 +153,12 @@ func (m *migrator) step(title string, build func(*Step)) {
 	m.st.begin()
 	build(s)
 	s.Files = m.st.end()
-	if len(s.Files) == 0 && len(s.Manual) == 0 && len(s.Commands) == 0 && s.Detail == "" {
+	if len(s.Files) == 0 && len(s.Manual) == 0 && len(s.Commands) == 0 {
+		if !s.Done {
+			s.Detail = "nothing to do: the files already have it"
+		}
 		s.Done = true
-		s.Detail = "nothing to do: the input already has it"
+		s.Check = nil
 	}
 	m.plan.Steps = append(m.plan.Steps, s)
 }
@@ -156,6 +186,17 @@ func (m *migrator) analyse(opts MigrateOptions) error {
 			continue
 		}
 		seen[o] = true
+		if langOf(d.Src) == langCFN {
+			if f, err := m.set.File(d.Src.File, false); err == nil {
+				if err := notSynthesized(f); err != nil {
+					return err
+				}
+			}
+		}
+		if indexed(d.Ref) {
+			m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("%s is one instance of a resource with for_each or count: its origin's code serves every instance, so the plan leaves it; move it by hand with the same steps", d.Ref))
+			continue
+		}
 		mv := &move{d: d, o: o, b: p.Bucket, oai: ix.OAI(o.OAI.V)}
 		b := p.Bucket
 		if b.Encryption.Algorithm.Known && strings.HasPrefix(b.Encryption.Algorithm.V, "aws:kms") {
@@ -170,9 +211,25 @@ func (m *migrator) analyse(opts MigrateOptions) error {
 		m.moves = append(m.moves, mv)
 		m.plan.Moves = append(m.plan.Moves, Move{Distribution: d.Ref, Origin: originName(o), Bucket: b.Ref, OAI: oaiName(mv), Key: keyRef(mv.k)})
 	}
+	seenOAI := map[*model.OAI]bool{}
+	for _, mv := range m.moves {
+		if mv.oai != nil && !seenOAI[mv.oai] && m.retired(mv.oai) {
+			seenOAI[mv.oai] = true
+			m.retiring = append(m.retiring, mv.oai)
+		}
+	}
+	if len(want) == 0 {
+		for _, oai := range m.cfg.OAIs {
+			if !seenOAI[oai] && m.retired(oai) {
+				seenOAI[oai] = true
+				m.retiring = append(m.retiring, oai)
+				m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("no origin in the input uses %s: steps 6 and 7 remove it; keep it if a distribution of another configuration still does", oai.Ref))
+			}
+		}
+	}
 	for d := range want {
 		if !found[d] {
-			return fmt.Errorf("no distribution %s reads an S3 bucket in the input", d)
+			return fmt.Errorf("%s reads no S3 bucket of the input (its origin may be an access point, or its bucket not in the input)", d)
 		}
 	}
 	sort.SliceStable(m.moves, func(i, j int) bool { return m.moves[i].d.Ref < m.moves[j].d.Ref })
@@ -315,8 +372,8 @@ func (m *migrator) createOACTerraform(mv *move) (string, error) {
 	}
 	ref := prefix + "aws_cloudfront_origin_access_control." + name
 	// The module's code is shared by its instances: one block serves all.
-	made := mv.d.Src.File + "|aws_cloudfront_origin_access_control." + name
-	if m.existingOAC(ref) != nil || m.newOAC[made] {
+	made := "oac|" + mv.d.Src.File + "|aws_cloudfront_origin_access_control." + name
+	if m.existingOAC(ref) != nil || m.set.has(made) {
 		return ref, nil // made by an earlier run of this plan, or just now
 	}
 	var nameExpr string
@@ -352,7 +409,7 @@ func (m *migrator) createOACTerraform(mv *move) (string, error) {
 	if err := t.insertAfter(after, block); err != nil {
 		return "", err
 	}
-	m.newOAC[made] = true
+	m.set.once(made)
 	return ref, nil
 }
 
@@ -389,7 +446,8 @@ func (m *migrator) createOACCFN(mv *move) (string, error) {
 			id = mv.oai.Ref + "OAC"
 		}
 	}
-	if m.existingOAC(id) != nil || m.newOAC[id] {
+	made := "oac|" + mv.d.Src.File + "|" + id
+	if m.existingOAC(id) != nil || m.set.has(made) {
 		return id, nil
 	}
 	name := CFNSub("${AWS::StackName}-" + id)
@@ -406,7 +464,7 @@ func (m *migrator) createOACCFN(mv *move) (string, error) {
 	if err := c.addResource(after, id, body); err != nil {
 		return "", err
 	}
-	m.newOAC[id] = true
+	m.set.once(made)
 	return id, nil
 }
 
@@ -435,7 +493,9 @@ func (m *migrator) switchOrigins(s *Step) {
 		}
 		dists = appendUnique(dists, mv.d.Ref)
 	}
-	s.Check = append(s.Check, "deploy, and wait until every changed distribution is deployed (aws cloudfront wait distribution-deployed --id ID) before the next step: "+strings.Join(dists, ", "))
+	if len(dists) > 0 {
+		s.Check = append(s.Check, "deploy, and wait until every changed distribution is deployed (aws cloudfront wait distribution-deployed --id ID): "+strings.Join(dists, ", "))
+	}
 }
 
 func (m *migrator) switchTerraform(mv *move, oacRef string) error {
@@ -453,7 +513,27 @@ func (m *migrator) switchTerraform(mv *move, oacRef string) error {
 		return fmt.Errorf("%s is in another module than %s", oacRef, mv.d.Ref)
 	}
 	line, col := b.TypeRange.Start.Line, b.TypeRange.Start.Column
-	if a, ok := b.Body.Attributes["origin_access_control_id"]; !ok || strings.TrimSpace(t.text[a.Expr.Range().Start.Byte:a.Expr.Range().End.Byte]) != ref {
+	if mv.website {
+		dom, ok := localRef(mv.b.Ref, "bucket_regional_domain_name", prefix)
+		if !ok {
+			return fmt.Errorf("%s is in another module than %s: point the origin at its REST endpoint by hand", mv.b.Ref, mv.d.Ref)
+		}
+		if err := t.setAttr(b, "domain_name", dom); err != nil {
+			return err
+		}
+		b = t.blockAtNow(line, col)
+		for _, c := range b.Body.Blocks {
+			if c.Type == "custom_origin_config" {
+				if err := t.removeBlock(c); err != nil {
+					return err
+				}
+				b = t.blockAtNow(line, col)
+				break
+			}
+		}
+	}
+	hasOAC := mv.o.OAC.Known && mv.o.OAC.V != ""
+	if a, ok := b.Body.Attributes["origin_access_control_id"]; !hasOAC && (!ok || strings.TrimSpace(t.text[a.Expr.Range().Start.Byte:a.Expr.Range().End.Byte]) != ref) {
 		if err := t.setAttr(b, "origin_access_control_id", ref); err != nil {
 			return err
 		}
@@ -476,17 +556,69 @@ func (m *migrator) switchCFN(mv *move, oacID string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.setKey(mv.o.Src.Pos, nil, "OriginAccessControlId", CFNGetAtt(oacID+".Id")); err != nil {
-		return err
+	hasOAC := mv.o.OAC.Known && mv.o.OAC.V != ""
+	if mv.website {
+		if langOf(mv.b.Src) != langCFN || mv.b.Src.File != mv.o.Src.File {
+			return fmt.Errorf("%s is not in the template of %s: point the origin at its REST endpoint by hand", mv.b.Ref, mv.d.Ref)
+		}
+		if err := c.setKey(mv.o.Src.Pos, nil, "DomainName", CFNGetAtt(mv.b.Ref+".RegionalDomainName")); err != nil {
+			return err
+		}
+		if err := c.removeKey(mv.o.Src.Pos, nil, "CustomOriginConfig"); err != nil {
+			return err
+		}
+	}
+	if !hasOAC {
+		if err := c.setKey(mv.o.Src.Pos, nil, "OriginAccessControlId", CFNGetAtt(oacID+".Id")); err != nil {
+			return err
+		}
+	}
+	if !c.hasKey(mv.o.Src.Pos, "S3OriginConfig") {
+		return c.setKey(mv.o.Src.Pos, nil, "S3OriginConfig", CFNMap("OriginAccessIdentity", ""))
 	}
 	return c.setKey(mv.o.Src.Pos, []string{"S3OriginConfig"}, "OriginAccessIdentity", CFNStr(""))
 }
 
 // --- step 5: verify ---
 
-func (m *migrator) verify(s *Step) {
-	s.Detail = "Before anything is removed, prove that every moved origin serves through the origin access control. If a request fails, undo step 4: the OAI still has its grant."
+// verifyTargets are the origins to verify before the OAI grants go: the
+// moved ones, and those already switched whose bucket still grants an
+// OAI that is being retired.
+func (m *migrator) verifyTargets() []*move {
+	out := append([]*move(nil), m.moves...)
+	seen := map[*model.Origin]bool{}
 	for _, mv := range m.moves {
+		seen[mv.o] = true
+	}
+	granted := map[*model.Bucket]bool{}
+	for _, oai := range m.retiring {
+		for _, b := range m.cfg.Buckets {
+			if len(m.oaiStatements(b, oai)) > 0 {
+				granted[b] = true
+			}
+		}
+	}
+	for _, p := range m.res.Paths {
+		o := p.Origin
+		if o == nil || p.Bucket == nil || seen[o] || !granted[p.Bucket] || !o.OAC.Known || o.OAC.V == "" {
+			continue
+		}
+		seen[o] = true
+		mv := &move{d: p.Distribution, o: o, b: p.Bucket}
+		b := p.Bucket
+		mv.kms = b.Encryption.Algorithm.Known && strings.HasPrefix(b.Encryption.Algorithm.V, "aws:kms")
+		out = append(out, mv)
+	}
+	return out
+}
+
+func (m *migrator) verify(s *Step) {
+	targets := m.verifyTargets()
+	if len(targets) == 0 {
+		return
+	}
+	s.Detail = "Before anything is removed, prove that every moved origin serves through the origin access control. If a request fails, undo step 4: the OAI still has its grant."
+	for _, mv := range targets {
 		dom := "DISTRIBUTION_DOMAIN"
 		if mv.d.DomainName.Known && !ident.Has(mv.d.DomainName.V) {
 			dom = mv.d.DomainName.V
@@ -495,24 +627,43 @@ func (m *migrator) verify(s *Step) {
 		if mv.b.Name.Known && !ident.Has(mv.b.Name.V) {
 			bucket = mv.b.Name.V
 		}
+		host := bucket + ".s3.amazonaws.com"
+		if mv.b.Region.Known && !ident.Has(mv.b.Region.V) && mv.b.Region.V != "" {
+			host = bucket + ".s3." + mv.b.Region.V + ".amazonaws.com"
+		}
 		key := "s3front-migration-canary.txt"
 		prefix := ""
 		if mv.o.Path.Known && mv.o.Path.V != "" {
 			prefix = strings.TrimPrefix(mv.o.Path.V, "/") + "/"
 		}
-		enc := "the bucket's default encryption"
+		enc := "with the bucket's default encryption"
 		if mv.kms {
-			enc = "SSE-KMS, the bucket's default"
+			enc = "with SSE-KMS, the bucket's default"
+		}
+		existing := "index.html"
+		if mv.d.DefaultRootObject.Known && mv.d.DefaultRootObject.V != "" && !ident.Has(mv.d.DefaultRootObject.V) {
+			existing = strings.TrimPrefix(mv.d.DefaultRootObject.V, "/")
+		}
+		s.Commands = append(s.Commands, fmt.Sprintf("# %s (origin %s, bucket %s)", mv.d.Ref, originName(mv.o), mv.b.Ref))
+		if dom == "DISTRIBUTION_DOMAIN" {
+			how := "its domain_name (terraform state show '" + mv.d.Ref + "')"
+			if langOf(mv.d.Src) == langCFN {
+				how = "its DomainName (Fn::GetAtt " + mv.d.Ref + ".DomainName)"
+			}
+			s.Commands = append(s.Commands, "# DISTRIBUTION_DOMAIN: "+how)
+		}
+		if bucket == "BUCKET" {
+			s.Commands = append(s.Commands, "# BUCKET: the name of "+mv.b.Ref)
 		}
 		s.Commands = append(s.Commands,
-			fmt.Sprintf("# %s (origin %s, bucket %s)", mv.d.Ref, originName(mv.o), mv.b.Ref),
-			fmt.Sprintf("echo ok | aws s3 cp - s3://%s/%s%s   # a new object, encrypted with %s", bucket, prefix, key, enc),
+			fmt.Sprintf("echo ok | aws s3 cp - s3://%s/%s%s   # a new object, encrypted %s", bucket, prefix, key, enc),
 			fmt.Sprintf("curl -s -o /dev/null -w '%%{http_code}\\n' https://%s/%s   # must print 200", dom, key),
-			fmt.Sprintf("curl -s -o /dev/null -w '%%{http_code}\\n' https://%s/   # an object uploaded before the move: must print what it printed before", dom),
-			fmt.Sprintf("curl -s -o /dev/null -w '%%{http_code}\\n' https://%s.s3.amazonaws.com/%s%s   # straight to the bucket: must print 403", bucket, prefix, key),
+			fmt.Sprintf("curl -s -o /dev/null -w '%%{http_code}\\n' https://%s/%s   # an object from before the move: must print 200, as before", dom, existing),
+			fmt.Sprintf("curl -s -o /dev/null -w '%%{http_code}\\n' https://%s/%s%s   # straight to the bucket: must print 403", host, prefix, key),
+			fmt.Sprintf("aws s3 rm s3://%s/%s%s", bucket, prefix, key),
 		)
 	}
-	s.Check = append(s.Check, "every request above returns what its comment says; then delete the canary objects")
+	s.Check = append(s.Check, "every request above returns what its comment says")
 }
 
 // --- step 6: remove the OAI grants ---
@@ -566,25 +717,43 @@ func (m *migrator) retired(oai *model.OAI) bool {
 	return true
 }
 
-func (m *migrator) removeOAIGrants(s *Step) {
-	s.Detail = "No origin uses these grants any more."
-	done := map[string]bool{}
+// kept says which OAIs of the moves stay because other origins use them.
+func (m *migrator) kept(s *Step) {
+	var users []string
 	for _, mv := range m.moves {
-		if mv.oai == nil || !m.retired(mv.oai) {
-			continue
+		if mv.oai != nil && !m.retired(mv.oai) {
+			users = appendUnique(users, mv.oai.Ref)
 		}
-		for _, st := range m.oaiStatements(mv.b, mv.oai) {
-			key := st.Pos.String()
-			if done[key] {
-				continue
-			}
-			done[key] = true
-			if err := m.removeStatement(mv.b.Policy, st); err != nil {
-				s.Manual = append(s.Manual, fmt.Sprintf("remove the statement granting %s from the bucket policy of %s: %v", mv.oai.Ref, mv.b.Ref, err))
+	}
+	if len(users) > 0 {
+		s.Done = true
+		s.Detail = "kept: other origins of the input still use " + strings.Join(users, ", ") + "; move them too, then run again"
+	}
+}
+
+func (m *migrator) removeOAIGrants(s *Step) {
+	m.kept(s)
+	if len(m.retiring) > 0 {
+		s.Detail = "No origin uses these grants any more."
+	}
+	done := map[string]bool{}
+	for _, oai := range m.retiring {
+		for _, b := range m.cfg.Buckets {
+			for _, st := range m.oaiStatements(b, oai) {
+				key := st.Pos.String()
+				if done[key] {
+					continue // a module's code, shared by its instances
+				}
+				done[key] = true
+				if err := m.removeStatement(b.Policy, st); err != nil {
+					s.Manual = append(s.Manual, fmt.Sprintf("remove the statement granting %s from the bucket policy of %s: %v", oai.Ref, b.Ref, err))
+				}
 			}
 		}
 	}
-	s.Check = append(s.Check, "deploy; `s3front check` still shows every viewer path allowed")
+	if len(done) > 0 {
+		s.Check = append(s.Check, "deploy; `s3front check` still shows every viewer path allowed")
+	}
 }
 
 // removeStatement deletes a statement from the policy that holds it.
@@ -603,14 +772,17 @@ func (m *migrator) removeStatement(pol model.Policy, st *iamStatement) error {
 // --- step 7: delete the OAI ---
 
 func (m *migrator) deleteOAIs(s *Step) {
-	s.Detail = "The origin access identity is no longer used or granted anything."
+	m.kept(s)
+	if len(m.retiring) > 0 {
+		s.Detail = "The origin access identity is no longer used or granted anything."
+	}
 	done := map[string]bool{}
-	for _, mv := range m.moves {
-		oai := mv.oai
-		if oai == nil || done[oai.Ref] || !m.retired(oai) {
+	for _, oai := range m.retiring {
+		key := oai.Src.String()
+		if done[key] {
 			continue
 		}
-		done[oai.Ref] = true
+		done[key] = true
 		var err error
 		switch langOf(oai.Src) {
 		case langTerraform:
@@ -760,21 +932,18 @@ func (m *migrator) kmsGuard() {
 		}
 		switch {
 		case len(left) > 0 && kms:
-			m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("%s already encrypts new objects with SSE-KMS, but %s still read it through an origin access identity: their new uploads can't be served until they move too", b.Ref, strings.Join(names, ", ")))
+			m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("%s already encrypts new objects with SSE-KMS, but %s %s it through an origin access identity: new uploads can't be served through %s until %s too", b.Ref, strings.Join(names, ", "), verb(len(names), "still reads", "still read"), verb(len(names), "it", "them"), verb(len(names), "it moves", "they move")))
 		case len(left) > 0 && involved:
-			m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("do not turn on SSE-KMS for %s yet: %s still read it through an origin access identity, which can't use a KMS key; move them first", b.Ref, strings.Join(names, ", ")))
+			m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("do not turn on SSE-KMS for %s yet: %s %s it through an origin access identity, which can't use a KMS key; move %s first", b.Ref, strings.Join(names, ", "), verb(len(names), "still reads", "still read"), verb(len(names), "it", "them")))
 		case len(left) == 0 && involved && !kms:
 			m.plan.Notes = append(m.plan.Notes, fmt.Sprintf("once step 7 is deployed, every distribution that reads %s uses origin access control: SSE-KMS can be turned on, after granting cloudfront.amazonaws.com kms:Decrypt in the key policy (AWS:SourceArn of each distribution)", b.Ref))
 		}
 	}
 }
 
-// --- steps 2 and 3: the grants (see grant.go) ---
-
-func (m *migrator) bucketGrants(s *Step) {
-	s.Manual = append(s.Manual, "pending: the bucket grant")
-}
-
-func (m *migrator) keyGrants(s *Step) {
-	s.Manual = append(s.Manual, "pending: the key grant")
+func verb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -88,13 +88,14 @@ func TestMigrateStepByStep(t *testing.T) {
 		{"14-cfn-oai-kms", "template.yaml"},
 	} {
 		t.Run(sc.dir, func(t *testing.T) {
-			src := filepath.Join("..", "..", "..", "shared", "scenarios", sc.dir)
+			src := filepath.Join("..", "..", "testdata", "scenarios", sc.dir)
 			if _, err := os.Stat(src); err != nil {
 				t.Skip(err)
 			}
 			dir := copyDir(t, src)
 			root := filepath.Join(dir, sc.root)
 			prev := outcomes(check(t, root))
+			var changed []string
 			for round := 0; ; round++ {
 				if round > 10 {
 					t.Fatal("the plan does not converge")
@@ -114,11 +115,15 @@ func TestMigrateStepByStep(t *testing.T) {
 					t.Fatalf("step %q needs manual work: %s", next.Title, strings.Join(next.Manual, "; "))
 				}
 				t.Logf("step %q:\n%s", next.Title, next.Diff())
+				var names []string
 				for _, f := range next.Files {
 					if err := os.WriteFile(f.Name, f.After, 0o644); err != nil {
 						t.Fatal(err)
 					}
+					names = append(names, f.Name)
 				}
+				fmtCheck(t, names)
+				changed = append(changed, names...)
 				rep := check(t, root)
 				now := outcomes(rep)
 				for id, o := range prev {
@@ -128,6 +133,7 @@ func TestMigrateStepByStep(t *testing.T) {
 				}
 				prev = now
 			}
+			cfnLint(t, dedupeNames(changed))
 			rep := check(t, root)
 			for _, f := range rep.Findings {
 				if f.Severity == report.Error || f.Severity == report.Warning {
@@ -136,4 +142,16 @@ func TestMigrateStepByStep(t *testing.T) {
 			}
 		})
 	}
+}
+
+func dedupeNames(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }

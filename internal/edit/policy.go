@@ -55,6 +55,9 @@ func (s *Set) docEditor(pol model.Policy) (docEditor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := notSynthesized(f); err != nil {
+		return nil, err
+	}
 	if t := strings.TrimLeft(string(f.Cur), " \t\r\n\ufeff"); strings.HasPrefix(t, "{") {
 		return &jsonDoc{f: &plainFile{f: f, check: checkJSON}, pos: p, whole: true}, nil
 	}

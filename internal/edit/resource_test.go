@@ -6,7 +6,7 @@ import (
 )
 
 func TestTerraformResourceOps(t *testing.T) {
-	src, err := os.ReadFile("../../../shared/scenarios/01-oai-kms-latent-outage/main.tf")
+	src, err := os.ReadFile("../../testdata/scenarios/01-oai-kms-latent-outage/main.tf")
 	if err != nil {
 		t.Skip(err)
 	}
@@ -53,7 +53,7 @@ func TestTerraformResourceOps(t *testing.T) {
 
 func TestCFNResourceOps(t *testing.T) {
 	for _, name := range []string{"14-cfn-oai-kms/template.yaml", "15-cfn-oac-correct/template.json"} {
-		src, err := os.ReadFile("../../../shared/scenarios/" + name)
+		src, err := os.ReadFile("../../testdata/scenarios/" + name)
 		if err != nil {
 			t.Skip(err)
 		}

@@ -24,11 +24,15 @@ type ReadFunc func(name string) ([]byte, error)
 type Set struct {
 	read  ReadFunc
 	files map[string]*File
+	// done holds the additions made once for all who ask (a module's
+	// code is shared by its instances; one statement serves several
+	// findings).
+	done map[string]bool
 }
 
 // NewSet returns an empty set whose files are read with read.
 func NewSet(read ReadFunc) *Set {
-	return &Set{read: read, files: map[string]*File{}}
+	return &Set{read: read, files: map[string]*File{}, done: map[string]bool{}}
 }
 
 // File is one file of a set: what it held and what it holds now.
@@ -73,6 +77,28 @@ func (s *Set) File(name string, create bool) (*File, error) {
 	s.files[name] = f
 	return f, nil
 }
+
+// once reports whether key is new to the set, and records it.
+func (s *Set) once(key string) bool {
+	if s.done[key] {
+		return false
+	}
+	s.done[key] = true
+	return true
+}
+
+// has reports whether key was recorded by once.
+func (s *Set) has(key string) bool { return s.done[key] }
+
+func (s *Set) onceSnapshot() map[string]bool {
+	m := map[string]bool{}
+	for k, v := range s.done {
+		m[k] = v
+	}
+	return m
+}
+
+func (s *Set) onceRestore(m map[string]bool) { s.done = m }
 
 // Files returns the changed files sorted by name.
 func (s *Set) Files() []*File {

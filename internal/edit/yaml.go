@@ -167,14 +167,41 @@ func extentEnd(s string, off, minIndent int, dashes bool) int {
 	return last
 }
 
+// keyColon is the offset of the colon that ends the mapping key at the
+// start of s: the first one followed by white space (or the line's end),
+// outside quotes. AWS:SourceArn: has a colon inside the key.
+func keyColon(s string) int {
+	i := 0
+	if len(s) > 0 && (s[0] == '"' || s[0] == '\'') {
+		q := s[0]
+		for i = 1; i < len(s); i++ {
+			if s[i] == '\\' && q == '"' {
+				i++
+				continue
+			}
+			if s[i] == q {
+				break
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == ':' && (i+1 == len(s) || strings.IndexByte(" \t\r\n", s[i+1]) >= 0) {
+			return i
+		}
+		if s[i] == '\n' {
+			break
+		}
+	}
+	return strings.IndexByte(s, ':')
+}
+
 // valueSpan is the text span of a mapping's value for key index i: from
 // after the colon to the end of the value's lines.
 func (y *yamlFile) valueSpan(m *yaml.Node, i int) (start, end int) {
 	s := y.content()
 	k, v := m.Content[i], m.Content[i+1]
 	koff := y.off(k.Line, k.Column)
-	colon := strings.IndexByte(s[koff:], ':')
-	start = koff + colon + 1
+	start = koff + keyColon(s[koff:]) + 1
 	if v.Line == k.Line && (v.Kind == yaml.ScalarNode || v.Style&yaml.FlowStyle != 0) {
 		// Inline: to the end of the line, before a comment.
 		e := lineEnd(s, start)
@@ -406,4 +433,80 @@ func inlineOrBlock(value, unit string) string {
 		return " " + value
 	}
 	return "\n" + indentAll(strings.TrimPrefix(value, "\n"), unit)
+}
+
+// nodeAtNow is nodeAt for a position of the current text.
+func (y *yamlFile) nodeAtNow(line, col int) *yaml.Node {
+	var found *yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if found != nil {
+			return
+		}
+		if n.Line == line && n.Column == col && n.Kind != yaml.DocumentNode {
+			found = n
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(y.root)
+	return found
+}
+
+// replaceScalar replaces a one-line scalar (a list item) with text.
+func (y *yamlFile) replaceScalar(n *yaml.Node, text string) error {
+	s := y.content()
+	start := y.off(n.Line, n.Column)
+	e := lineEnd(s, start)
+	line := s[start:e]
+	end := start + len(strings.TrimRight(line, " \r\n"))
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+		if c := strings.Index(line, " #"); c >= 0 {
+			end = start + c
+		}
+		if c := strings.IndexAny(line, ",]}"); c >= 0 && start+c < end {
+			end = start + c
+		}
+	} else {
+		q := line[0]
+		if line[0] == '!' {
+			q = '"'
+		}
+		if i := strings.IndexByte(line[1:], q); i >= 0 && q != '!' {
+			end = start + i + 2
+		}
+	}
+	return y.set(splice(s, start, end, strings.TrimPrefix(text, "\n")))
+}
+
+// keyOfValue returns the mapping whose value starts at line and col of
+// the original text, with the index of its key.
+func (y *yamlFile) keyOfValue(line, col int) (*yaml.Node, int) {
+	line, col, ok := y.f.Where(line, col)
+	if !ok {
+		return nil, -1
+	}
+	var m *yaml.Node
+	idx := -1
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if m != nil {
+			return
+		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if v := n.Content[i+1]; v.Line == line && v.Column == col {
+					m, idx = n, i
+					return
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(y.root)
+	return m, idx
 }
