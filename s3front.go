@@ -46,6 +46,7 @@ import (
 	"github.com/s3front/s3front/internal/load/cfn"
 	"github.com/s3front/s3front/internal/load/terraform"
 	"github.com/s3front/s3front/internal/repo"
+	"github.com/s3front/s3front/internal/sim"
 	"github.com/s3front/s3front/model"
 	"github.com/s3front/s3front/report"
 	"github.com/s3front/s3front/source"
@@ -306,6 +307,9 @@ type RunOptions struct {
 	// Discovery, when set, is used instead of discovering the paths
 	// again.
 	Discovery *Discovery
+	// Edits fills each finding's Edits with the changes `s3front fix`
+	// would make for it (the fixes of SARIF output).
+	Edits bool
 }
 
 // RootResult is the outcome of one root.
@@ -397,7 +401,11 @@ func checkRoot(ctx context.Context, root Root, opts RunOptions) RootResult {
 	res := RootResult{Root: root}
 	cfg, err := LoadRoot(ctx, root, opts.Load)
 	if err == nil {
-		res.Report, err = Check(ctx, cfg, opts.Check)
+		var sr *sim.Result
+		res.Report, sr, err = check.RunSim(ctx, cfg, opts.Check)
+		if err == nil && opts.Edits {
+			fillEdits(root, cfg, sr, res.Report)
+		}
 	}
 	if err != nil {
 		res.Err = err

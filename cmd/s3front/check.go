@@ -173,7 +173,11 @@ a root failed to load: the other roots are still checked and printed).`,
 				var warns loadWarnings
 				load := in.options()
 				load.Warn = warns.add
-				err = s3front.Run(ctx, args, s3front.RunOptions{Load: load, Check: s3front.CheckOptions{Rules: only}, Discovery: d}, emit)
+				edits := false
+				for _, o := range outList {
+					edits = edits || o.format == "sarif"
+				}
+				err = s3front.Run(ctx, args, s3front.RunOptions{Load: load, Check: s3front.CheckOptions{Rules: only}, Discovery: d, Edits: edits}, emit)
 				warns.print(e.stderr, terraformRoots(d))
 			}
 			if err != nil {

@@ -12,5 +12,7 @@ var commands = []func(*env) *cobra.Command{
 	newServeCmd,
 	newDeployCmd,
 	newVerifyCmd,
+	newFixCmd,
+	newMigrateCmd,
 	newVersionCmd,
 }

@@ -33,9 +33,16 @@ type Options struct {
 // Run simulates every request path of cfg and applies the rules. The
 // report is sorted and deterministic.
 func Run(ctx context.Context, cfg *model.Config, opts Options) (*report.Report, error) {
+	rep, _, err := RunSim(ctx, cfg, opts)
+	return rep, err
+}
+
+// RunSim is [Run] that also returns the simulation the report comes
+// from (what `s3front fix` edits from).
+func RunSim(ctx context.Context, cfg *model.Config, opts Options) (*report.Report, *sim.Result, error) {
 	res, err := sim.Simulate(ctx, cfg, sim.Options{Distribution: opts.Distribution, URLPath: opts.URLPath})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rs := rules.All()
 	if len(opts.Rules) > 0 {
@@ -43,7 +50,7 @@ func Run(ctx context.Context, cfg *model.Config, opts Options) (*report.Report, 
 		for _, id := range opts.Rules {
 			r := rules.Find(rs, id)
 			if r == nil {
-				return nil, fmt.Errorf("unknown rule %q (see `s3front explain`)", id)
+				return nil, nil, fmt.Errorf("unknown rule %q (see `s3front explain`)", id)
 			}
 			keep = append(keep, r)
 		}
@@ -51,7 +58,7 @@ func Run(ctx context.Context, cfg *model.Config, opts Options) (*report.Report, 
 	}
 	findings, err := rules.Run(ctx, cfg, res, rs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := opts.Now
 	if now.IsZero() {
@@ -78,7 +85,7 @@ func Run(ctx context.Context, cfg *model.Config, opts Options) (*report.Report, 
 	}
 	rep.Summary.Incomplete = Incomplete(cfg)
 	rep.Sort()
-	return rep, nil
+	return rep, res, nil
 }
 
 // ValidateRules checks rule IDs (Options.Rules) before a run.
