@@ -75,18 +75,36 @@ func Fix(ctx context.Context, paths []string, opts FixOptions, emit func(FixResu
 	if err != nil {
 		return err
 	}
+	// One set of changes per repository: roots that share code (a module
+	// two roots call) change it once, and each root's changes apply on
+	// top of those of the roots before it.
+	sets := map[string]*edit.Set{}
 	for _, root := range d.Roots {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := emit(fixRoot(ctx, root, opts)); err != nil {
+		r, err := repo.Open(root.Repo)
+		if err != nil {
+			if err := emit(FixResult{Root: root, Err: err}); err != nil {
+				return err
+			}
+			continue
+		}
+		set := sets[root.Repo]
+		if set == nil {
+			set = edit.NewSet(repoReader(r))
+			sets[root.Repo] = set
+		}
+		res := fixRoot(ctx, root, opts, set)
+		r.Close()
+		if err := emit(res); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func fixRoot(ctx context.Context, root Root, opts FixOptions) FixResult {
+func fixRoot(ctx context.Context, root Root, opts FixOptions, set *edit.Set) FixResult {
 	res := FixResult{Root: root}
 	if root.Kind == KindSnapshot || root.Kind == KindPlan {
 		res.Err = fmt.Errorf("%s: a %s records the resources, not the code that makes them: fix the configuration it came from", root.Path, root.Kind)
@@ -115,13 +133,8 @@ func fixRoot(ctx context.Context, root Root, opts FixOptions) FixResult {
 			index = append(index, i)
 		}
 	}
-	r, err := repo.Open(root.Repo)
-	if err != nil {
-		res.Err = err
-		return res
-	}
-	defer r.Close()
-	fr := edit.Fix(cfg, sr, todo, repoReader(r))
+	before := set.Snapshot()
+	fr := edit.FixIn(set, cfg, sr, todo)
 	done := map[int]edit.Fixed{}
 	for _, x := range fr.Findings {
 		done[index[x.Finding]] = x
@@ -135,9 +148,7 @@ func fixRoot(ctx context.Context, root Root, opts FixOptions) FixResult {
 		}
 		res.Findings = append(res.Findings, ff)
 	}
-	for _, f := range fr.Set.Files() {
-		res.Files = append(res.Files, FileChange{Name: f.Name, Before: f.Orig, After: f.Cur, Created: f.New})
-	}
+	res.Files = set.ChangesSince(before)
 	return res
 }
 

@@ -57,7 +57,13 @@ func (e errNoEdit) Error() string { return string(e) }
 // statement) is made once. Findings that are suppressed, or whose fix is
 // not a change to the input's files, get a reason instead.
 func Fix(cfg *model.Config, res *sim.Result, findings []report.Finding, read ReadFunc) *FixResult {
-	out := &FixResult{Set: NewSet(read)}
+	return FixIn(NewSet(read), cfg, res, findings)
+}
+
+// FixIn is [Fix] adding the changes to set, which may hold those of other
+// roots already (a module two roots call is changed once).
+func FixIn(set *Set, cfg *model.Config, res *sim.Result, findings []report.Finding) *FixResult {
+	out := &FixResult{Set: set}
 	byID := map[string]*sim.Path{}
 	for _, p := range res.Paths {
 		byID[pathID(p)] = p

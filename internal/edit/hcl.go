@@ -34,6 +34,19 @@ func (s *Set) tf(name string) (*tfFile, error) {
 	return t, nil
 }
 
+// tfNew is tf for a file the set creates.
+func (s *Set) tfNew(name string) (*tfFile, error) {
+	f, err := s.File(name, true)
+	if err != nil {
+		return nil, err
+	}
+	t := &tfFile{f: f, canonical: true}
+	if err := t.parse(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
 func (t *tfFile) parse() error {
 	t.text = string(t.f.Cur)
 	file, diags := hclsyntax.ParseConfig(t.f.Cur, t.f.Name, hcl.InitialPos)

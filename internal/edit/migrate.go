@@ -393,24 +393,49 @@ func (m *migrator) createOACTerraform(mv *move) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t, err := m.set.tf(mv.d.Src.File)
-	if err != nil {
-		return "", err
-	}
-	var after = t.blockAt(mv.d.Src.Line, mv.d.Src.Col)
-	if mv.oai != nil && sameModule(mv.oai.Ref, mv.d.Ref) && mv.oai.Src.File == mv.d.Src.File {
-		if b := t.blockAt(mv.oai.Src.Line, mv.oai.Src.Col); b != nil {
-			after = b
-		}
-	} else if after != nil {
-		// Before the distribution: after the block preceding it.
-		after = t.blockBefore(after)
-	}
-	if err := t.insertAfter(after, block); err != nil {
+	if err := m.placeTFBlock(mv, "aws_cloudfront_origin_access_control", name, block); err != nil {
 		return "", err
 	}
 	m.set.once(made)
 	return ref, nil
+}
+
+// placeTFBlock adds a new resource block (typ, name) where the user would
+// write it: in a file of its own when the OAI has one named after it (one
+// resource per file), after the OAI when it is in the distribution's
+// module, before the distribution otherwise.
+func (m *migrator) placeTFBlock(mv *move, typ, name, block string) error {
+	if oai := mv.oai; oai != nil && sameModule(oai.Ref, mv.d.Ref) && langOf(oai.Src) == langTerraform {
+		dir, base := pathDir(oai.Src.File), oai.Src.File[strings.LastIndexByte("/"+oai.Src.File, '/'):]
+		if strings.HasPrefix(base, "aws_cloudfront_origin_access_identity.") && strings.HasSuffix(base, ".tf") {
+			file := typ + "." + name + ".tf"
+			if dir != "." {
+				file = dir + "/" + file
+			}
+			if f, err := m.set.File(file, true); err == nil && f.New && len(f.Cur) == 0 {
+				t, err := m.set.tfNew(file)
+				if err != nil {
+					return err
+				}
+				return t.insertAfter(nil, block)
+			}
+		}
+		t, err := m.set.tf(oai.Src.File)
+		if err != nil {
+			return err
+		}
+		if b := t.blockAt(oai.Src.Line, oai.Src.Col); b != nil {
+			return t.insertAfter(b, block)
+		}
+	}
+	t, err := m.set.tf(mv.d.Src.File)
+	if err != nil {
+		return err
+	}
+	if b := t.blockAt(mv.d.Src.Line, mv.d.Src.Col); b != nil {
+		return t.insertBefore(b, block)
+	}
+	return t.insertAfter(nil, block)
 }
 
 // localOf is the address of ref inside its module.

@@ -77,6 +77,13 @@ func (st *stepper) end() []FileChange {
 	return out
 }
 
+// ChangesSince returns the files that changed since a [Set.Snapshot]
+// (files first read after it, since their original content).
+func (s *Set) ChangesSince(snap map[string][]byte) []FileChange {
+	st := &stepper{set: s, before: snap}
+	return st.end()
+}
+
 // sortedAll returns every file of the set read or created, by name.
 func (s *Set) sortedAll() []*File {
 	var out []*File

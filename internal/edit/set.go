@@ -52,7 +52,12 @@ type File struct {
 }
 
 // Changed reports whether f differs from what it was.
-func (f *File) Changed() bool { return f.New || !bytes.Equal(f.Orig, f.Cur) }
+func (f *File) Changed() bool {
+	if f.New {
+		return len(f.Cur) > 0
+	}
+	return !bytes.Equal(f.Orig, f.Cur)
+}
 
 // File returns the file called name, reading it on first use. A file that
 // does not exist is returned empty with New set when create is true.
