@@ -83,20 +83,20 @@ func Fix(ctx context.Context, paths []string, opts FixOptions, emit func(FixResu
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r, err := repo.Open(root.Repo)
-		if err != nil {
-			if err := emit(FixResult{Root: root, Err: err}); err != nil {
-				return err
-			}
-			continue
-		}
 		set := sets[root.Repo]
 		if set == nil {
+			r, err := repo.Open(root.Repo)
+			if err != nil {
+				if err := emit(FixResult{Root: root, Err: err}); err != nil {
+					return err
+				}
+				continue
+			}
+			defer r.Close()
 			set = edit.NewSet(repoReader(r))
 			sets[root.Repo] = set
 		}
 		res := fixRoot(ctx, root, opts, set)
-		r.Close()
 		if err := emit(res); err != nil {
 			return err
 		}
