@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
+	"github.com/s3front/s3front/internal/awsapply"
 	"github.com/s3front/s3front/internal/check"
 	"github.com/s3front/s3front/internal/edit"
+	"github.com/s3front/s3front/internal/load/awslive"
 	"github.com/s3front/s3front/internal/repo"
 	"github.com/s3front/s3front/internal/sim"
 	"github.com/s3front/s3front/model"
@@ -290,3 +293,82 @@ func PlanMigration(ctx context.Context, root Root, opts MigrateOptions) (*Migrat
 
 // Move is one origin a [MigrationPlan] moves.
 type Move = edit.Move
+
+// LiveCall is one change to a live AWS resource that a fix or a
+// migration step makes: what [ApplyAWS] does, and the AWS CLI commands
+// that do the same (LiveCall.Commands).
+type LiveCall = edit.LiveCall
+
+// AWSFixResult is the fix of a live read (see [FixAWS]).
+type AWSFixResult struct {
+	Report   *report.Report
+	Findings []FixedFinding
+	// Calls are the changes, in the order that keeps every working path
+	// working: creations, grants, switches, then the rest.
+	Calls []LiveCall
+}
+
+// FixAWS computes the changes to live resources that fix the findings of
+// cfg, a model read with [LoadAWS]: whole bucket and key policies (the
+// current document with the fix's statements and conditions), origin
+// access controls and the origin switch, ownership and Block Public
+// Access settings. Nothing is changed: see [ApplyAWS].
+func FixAWS(ctx context.Context, cfg *model.Config, opts FixOptions) (*AWSFixResult, error) {
+	rep, sr, err := check.RunSim(ctx, cfg, opts.Check)
+	if err != nil {
+		return nil, err
+	}
+	min := opts.Severity
+	if min == "" {
+		min = report.Warning
+	}
+	var todo []report.Finding
+	var index []int
+	for i, f := range rep.Findings {
+		if f.Severity.Rank() >= min.Rank() {
+			todo = append(todo, f)
+			index = append(index, i)
+		}
+	}
+	set := edit.NewLiveSet(cfg)
+	fr := edit.FixIn(set, cfg, sr, todo)
+	done := map[int]edit.Fixed{}
+	for _, x := range fr.Findings {
+		done[index[x.Finding]] = x
+	}
+	out := &AWSFixResult{Report: rep, Calls: set.LiveCalls()}
+	for i, f := range rep.Findings {
+		ff := FixedFinding{Finding: f}
+		if x, ok := done[i]; ok {
+			ff.Why = x.Why
+			if x.Why == "" {
+				ff.Edits = []report.Edit{} // fixed, by calls rather than edits
+			}
+		} else {
+			ff.Why = "below the severity fixed (--severity " + string(min) + ")"
+		}
+		out.Findings = append(out.Findings, ff)
+	}
+	return out, nil
+}
+
+// PlanMigrationAWS is [PlanMigration] for a live read: each step is AWS
+// CLI commands (and the calls [ApplyAWS] makes).
+func PlanMigrationAWS(ctx context.Context, cfg *model.Config, distributions []string) (*MigrationPlan, error) {
+	_, sr, err := check.RunSim(ctx, cfg, check.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return edit.PlanOAIToOACIn(edit.NewLiveSet(cfg), cfg, sr, edit.MigrateOptions{Distributions: distributions})
+}
+
+// ApplyAWS makes live changes in order, with the credentials and Region a
+// live read with opts uses, writing a line per change to log; it stops at
+// the first that fails.
+func ApplyAWS(ctx context.Context, opts AWSOptions, calls []LiveCall, log io.Writer) error {
+	cfg, err := awslive.SDKConfig(ctx, opts)
+	if err != nil {
+		return err
+	}
+	return awsapply.Apply(ctx, cfg, calls, log)
+}

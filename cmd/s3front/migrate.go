@@ -23,13 +23,14 @@ func newMigrateCmd(e *env) *cobra.Command {
 func newMigrateOAICmd(e *env) *cobra.Command {
 	var (
 		in       inputFlags
+		aw       awsFlags
 		dists    []string
 		write    bool
 		verified bool
 		format   string
 	)
 	c := &cobra.Command{
-		Use:   "oai-to-oac [PATH]",
+		Use:   "oai-to-oac [PATH | --aws]",
 		Short: "move origins from origin access identities to origin access control, without an outage",
 		Long: `oai-to-oac plans the move of every origin that reads an S3 bucket through an
 origin access identity (OAI) to origin access control (OAC), in the order that
@@ -50,18 +51,43 @@ step. --write applies the next step; past step 5 it needs --verified (the
 requests of step 5 returned what they must).
 
 The plan refuses to recommend SSE-KMS for a bucket that a distribution still
-reads through an OAI: an OAI can't use a KMS key.`,
+reads through an OAI: an OAI can't use a KMS key.
+
+With --aws the plan is for the live estate (read-only): each step is the AWS
+CLI commands to run, every policy as its whole new JSON document.`,
 		Example: `  s3front migrate oai-to-oac ./infra
   s3front migrate oai-to-oac --write ./infra        # the next step
   s3front migrate oai-to-oac --write --verified .   # after step 5's checks
   s3front migrate oai-to-oac --distribution 'module.web["shop"].aws_cloudfront_distribution.this' .
-  s3front migrate oai-to-oac --format json template.yaml`,
+  s3front migrate oai-to-oac --format json template.yaml
+  s3front migrate oai-to-oac --aws`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("--format must be text or json, not %q", format)}
 			}
 			ctx := cmd.Context()
+			if err := aw.check(cmd, args); err != nil {
+				return err
+			}
+			if aw.enabled {
+				if write {
+					return usageError{fmt.Errorf("--write changes files; with --aws each step is AWS CLI commands to run")}
+				}
+				cfg, res, err := aw.load(ctx, e, false)
+				if err != nil {
+					return err
+				}
+				plan, err := s3front.PlanMigrationAWS(ctx, cfg, dists)
+				if err != nil {
+					return inputError{err}
+				}
+				if format == "json" {
+					return writeMigrateJSON(e.stdout, s3front.AWSRoot(res), plan, 0)
+				}
+				printPlan(e.stdout, s3front.AWSRoot(res), plan, nil, 0)
+				return nil
+			}
 			d, err := in.discover(ctx, e, args)
 			if err != nil {
 				return err
@@ -103,6 +129,7 @@ reads through an OAI: an OAI can't use a KMS key.`,
 		},
 	}
 	in.register(c)
+	aw.register(c)
 	c.Flags().StringArrayVar(&dists, "distribution", nil, "plan only for this distribution (`address`, logical ID or ARN; repeatable)")
 	c.Flags().BoolVar(&write, "write", false, "apply the next step to the files")
 	c.Flags().BoolVar(&verified, "verified", false, "with --write: the requests of the verify step returned what they must; go on past it")

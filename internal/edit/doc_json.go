@@ -146,7 +146,7 @@ func (d *jsonDoc) node(p source.Pos, what string) (*jnode, *jnode, error) {
 	if !d.whole {
 		// Columns inside an indented heredoc are those of its value, not
 		// of the file: the pointer is exact.
-		if n, _, _, ok := byPointer(doc, p.Pointer); ok && n.kind == '{' {
+		if n, _, _, ok := byPointer(doc, strings.TrimPrefix(p.Pointer, d.pos.Pointer)); ok && n.kind == '{' {
 			return doc, n, nil
 		}
 	}
@@ -273,7 +273,7 @@ func (d *jsonDoc) setConditionValues(st, c source.Pos, value string) error {
 		return err
 	}
 	if !d.whole {
-		if n, _, f, ok := byPointer(doc, c.Pointer); ok && f.val == n {
+		if n, _, f, ok := byPointer(doc, strings.TrimPrefix(c.Pointer, d.pos.Pointer)); ok && f.val == n {
 			return d.f.set(splice(d.f.content(), n.start, n.end, indent(d.shape(value), indentAt(d.f.content(), n.start))))
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/s3front/s3front/internal/sim"
 	"github.com/s3front/s3front/model"
 	"github.com/s3front/s3front/report"
-	"github.com/s3front/s3front/source"
 )
 
 // Fixed says what became of one finding.
@@ -18,6 +17,8 @@ type Fixed struct {
 	// Edits are the finding's own changes, against the original files
 	// (what a SARIF fix carries); empty when it could not be fixed.
 	Edits []report.Edit
+	// Calls are the finding's own changes to live resources.
+	Calls []LiveCall
 	// Why says why there is no edit.
 	Why string
 }
@@ -107,7 +108,7 @@ func FixIn(set *Set, cfg *model.Config, res *sim.Result, findings []report.Findi
 			}
 		}
 		// The finding alone, for its own edits.
-		fc.set = NewSet(out.Set.read)
+		fc.set = out.Set.sibling()
 		if err := fx(fc); err != nil {
 			results[i].Why = err.Error()
 			continue
@@ -115,7 +116,8 @@ func FixIn(set *Set, cfg *model.Config, res *sim.Result, findings []report.Findi
 		for _, file := range fc.set.Files() {
 			results[i].Edits = append(results[i].Edits, LineEdits(file.Name, file.Orig, file.Cur)...)
 		}
-		if len(results[i].Edits) == 0 {
+		results[i].Calls = fc.set.LiveCalls()
+		if len(results[i].Edits) == 0 && len(results[i].Calls) == 0 {
 			results[i].Why = "nothing to change: the input already has the fix"
 			continue
 		}
@@ -132,7 +134,7 @@ func FixIn(set *Set, cfg *model.Config, res *sim.Result, findings []report.Findi
 		if err := fx(fc); err != nil {
 			out.Set.Restore(snap)
 			out.Set.onceRestore(onces)
-			results[i].Edits = nil
+			results[i].Edits, results[i].Calls = nil, nil
 			results[i].Why = "conflicts with the fix of another finding: " + err.Error()
 		}
 	}
@@ -153,7 +155,7 @@ func FixIn(set *Set, cfg *model.Config, res *sim.Result, findings []report.Findi
 			out.Set.Restore(snap)
 			out.Set.onceRestore(onces)
 			for _, i := range migrating {
-				results[i].Edits = nil
+				results[i].Edits, results[i].Calls = nil, nil
 				results[i].Why = err.Error()
 			}
 		}
@@ -284,7 +286,7 @@ func fixChanges(fc *fixCtx) error {
 	if n == 0 && fc.f.Rule == "deny-unencrypted-blocks-upload" {
 		// Found by the rule itself (a bucket no distribution reads): the
 		// statement is at the finding.
-		holder, pol, st := fc.policyAt(source.Pos{File: fc.f.Location.File, Line: fc.f.Location.Line})
+		holder, pol, st := fc.policyAt(fc.location())
 		for _, b := range fc.cfg.Buckets {
 			if b.Ref == holder && st != nil {
 				if ch := sim.DenyUnencryptedChange(b, st); ch != nil {

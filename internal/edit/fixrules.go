@@ -188,6 +188,10 @@ func fixOwnership(fc *fixCtx) error {
 			continue
 		}
 		done[b] = true
+		if fc.set.live != nil && isLive(b.Src.Pos) && b.Name.Known {
+			fc.set.call("own|"+b.Name.V, LiveCall{Op: "PutBucketOwnershipControls", Bucket: b.Name.V, Region: b.Region.V, Ownership: "BucketOwnerEnforced", phase: 1})
+			continue
+		}
 		if written(b.Ownership) {
 			if err := w.setWritten(b.Ownership.Src, `"BucketOwnerEnforced"`, CFNStr("BucketOwnerEnforced")); err != nil {
 				return err
@@ -361,6 +365,10 @@ func fixBPA(fc *fixCtx) error {
 // setBPA turns on the four Block Public Access settings of b where they
 // are written off.
 func setBPA(w *writer, b *model.Bucket) error {
+	if w.set.live != nil && isLive(b.Src.Pos) && b.Name.Known {
+		w.set.call("bpa|"+b.Name.V, LiveCall{Op: "PutPublicAccessBlock", Bucket: b.Name.V, Region: b.Region.V, phase: 3})
+		return nil
+	}
 	pab := b.PublicAccessBlock
 	n := 0
 	for _, v := range []model.Value[bool]{pab.BlockPublicACLs, pab.IgnorePublicACLs, pab.BlockPublicPolicy, pab.RestrictPublicBuckets} {
@@ -391,7 +399,7 @@ func (fc *fixCtx) policyAt(loc source.Pos) (string, model.Policy, *iam.Statement
 			return nil
 		}
 		for _, st := range pol.V.Statements {
-			if st.Pos.File == loc.File && st.Pos.Line == loc.Line {
+			if st.Pos.File == loc.File && st.Pos.Line == loc.Line && (loc.Line > 0 || st.Pos.Pointer == loc.Pointer) {
 				return st
 			}
 		}
@@ -435,7 +443,7 @@ func (fc *fixCtx) readers(holder string) []*model.Distribution {
 }
 
 func fixUnscoped(fc *fixCtx) error {
-	holder, pol, st := fc.policyAt(source.Pos{File: fc.f.Location.File, Line: fc.f.Location.Line})
+	holder, pol, st := fc.policyAt(fc.location())
 	if st == nil {
 		return errNoEdit("the statement is not in a policy s3front can change")
 	}
@@ -587,4 +595,10 @@ func fixRotation(fc *fixCtx) error {
 		return c.setProp(k.Ref, nil, "EnableKeyRotation", CFNLit("true"))
 	}
 	return errNoEdit("the key is not read from a file s3front can change")
+}
+
+// location is the finding's location as a position.
+func (fc *fixCtx) location() source.Pos {
+	l := fc.f.Location
+	return source.Pos{File: l.File, Line: l.Line, Col: l.Col, Pointer: l.Pointer}
 }

@@ -111,6 +111,12 @@ func PlanOAIToOAC(cfg *model.Config, res *sim.Result, read ReadFunc, opts Migrat
 	return planOn(NewSet(read), cfg, res, opts)
 }
 
+// PlanOAIToOACIn is [PlanOAIToOAC] making its changes in set (a
+// [NewLiveSet] for a live read: steps are then calls and commands).
+func PlanOAIToOACIn(set *Set, cfg *model.Config, res *sim.Result, opts MigrateOptions) (*Plan, error) {
+	return planOn(set, cfg, res, opts)
+}
+
 // planOn makes the plan's changes in set (where other changes may
 // already be).
 func planOn(set *Set, cfg *model.Config, res *sim.Result, opts MigrateOptions) (*Plan, error) {
@@ -151,8 +157,15 @@ func planOn(set *Set, cfg *model.Config, res *sim.Result, opts MigrateOptions) (
 func (m *migrator) step(title string, build func(*Step)) {
 	s := &Step{Title: title}
 	m.st.begin()
+	ncalls := len(m.set.calls)
 	build(s)
 	s.Files = m.st.end()
+	s.Calls = m.set.liveSince(ncalls, m.st.before)
+	var cmds []string
+	for _, c := range s.Calls {
+		cmds = append(cmds, c.Commands()...)
+	}
+	s.Commands = append(cmds, s.Commands...)
 	if len(s.Files) == 0 && len(s.Manual) == 0 && len(s.Commands) == 0 {
 		if !s.Done {
 			s.Detail = "nothing to do: the files already have it"
@@ -336,6 +349,12 @@ func (m *migrator) createOACs(s *Step) {
 			ref, err = m.createOACTerraform(mv)
 		case langCFN:
 			ref, err = m.createOACCFN(mv)
+		case langLive:
+			if m.set.live == nil {
+				err = fmt.Errorf("%s is not read from a file s3front can change", mv.d.Ref)
+				break
+			}
+			ref, err = m.createOACLive(mv)
 		default:
 			err = fmt.Errorf("%s is not read from a file s3front can change", mv.d.Ref)
 		}
@@ -510,6 +529,12 @@ func (m *migrator) switchOrigins(s *Step) {
 			err = m.switchTerraform(mv, ref)
 		case langCFN:
 			err = m.switchCFN(mv, ref)
+		case langLive:
+			if m.set.live == nil {
+				err = fmt.Errorf("%s is not read from a file s3front can change", mv.d.Ref)
+				break
+			}
+			err = m.switchLive(mv, ref)
 		default:
 			err = fmt.Errorf("%s is not read from a file s3front can change", mv.d.Ref)
 		}
@@ -814,6 +839,12 @@ func (m *migrator) deleteOAIs(s *Step) {
 			err = m.deleteOAITerraform(oai)
 		case langCFN:
 			err = m.deleteOAICFN(oai)
+		case langLive:
+			if m.set.live == nil {
+				err = fmt.Errorf("it is not read from a file s3front can change")
+				break
+			}
+			err = m.deleteOAILive(oai)
 		default:
 			err = fmt.Errorf("it is not read from a file s3front can change")
 		}

@@ -23,6 +23,9 @@ type Step struct {
 	// Commands are AWS CLI commands (live resources) or other commands to
 	// run (deploy, verification requests).
 	Commands []string
+	// Calls are the step's changes to live resources (what the commands
+	// do), for --apply.
+	Calls []LiveCall
 	// Check says what must hold before the next step.
 	Check []string
 	// Manual lists what this step could not write and must be done by
@@ -64,6 +67,9 @@ func (st *stepper) begin() {
 func (st *stepper) end() []FileChange {
 	var out []FileChange
 	for _, f := range st.set.sortedAll() {
+		if f.live != nil {
+			continue
+		}
 		before, seen := st.before[f.Name]
 		if !seen {
 			before = f.Orig

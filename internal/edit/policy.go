@@ -19,6 +19,9 @@ type (
 // (aws_iam_policy_document), JSON (a heredoc, a file, a JSON template) or
 // a YAML template.
 func (s *Set) docEditor(pol model.Policy) (docEditor, error) {
+	if s.live != nil && isLive(pol.Src.Pos) && pol.Known && pol.V == nil && pol.Err == nil {
+		return s.liveDoc(pol, pol.Src.File) // no policy yet: a new one
+	}
 	if !pol.HasDoc() {
 		return nil, fmt.Errorf("the policy is not written in the input")
 	}
@@ -26,6 +29,9 @@ func (s *Set) docEditor(pol model.Policy) (docEditor, error) {
 		return nil, fmt.Errorf("%s: the key has AWS's default key policy, which is not written in the input", pol.Src.Pos)
 	}
 	p := pol.V.Pos
+	if s.live != nil && isLive(p) {
+		return s.liveDoc(pol, p.File)
+	}
 	switch {
 	case strings.HasPrefix(p.File, "arn:") || p.File == "" || p.Line == 0:
 		return nil, fmt.Errorf("the policy is not read from a file")

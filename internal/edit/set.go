@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/s3front/s3front/model"
 	"github.com/s3front/s3front/report"
 )
 
@@ -28,6 +29,21 @@ type Set struct {
 	// code is shared by its instances; one statement serves several
 	// findings).
 	done map[string]bool
+	// live is the model of a live read (--aws), whose policies the set
+	// edits as virtual files; calls are the other changes to it.
+	live  *model.Config
+	calls []LiveCall
+	mark  []int
+}
+
+// NewLiveSet returns a set that changes the live resources of cfg (a
+// model read from AWS): see [Set.LiveCalls].
+func NewLiveSet(cfg *model.Config) *Set {
+	s := NewSet(func(name string) ([]byte, error) {
+		return nil, fmt.Errorf("%s: a live resource has no file", name)
+	})
+	s.live = cfg
+	return s
 }
 
 // NewSet returns an empty set whose files are read with read.
@@ -45,6 +61,9 @@ type File struct {
 	// Cur is the content with every change made so far.
 	Cur []byte
 
+	// live is set for a virtual file holding a live policy.
+	live *liveTarget
+
 	// The mapping of original lines to current ones, for Cur = whereFor.
 	whereFor       []byte
 	whereA, whereB []string
@@ -57,6 +76,13 @@ func (f *File) Changed() bool {
 		return len(f.Cur) > 0
 	}
 	return !bytes.Equal(f.Orig, f.Cur)
+}
+
+// sibling returns an empty set over the same files (or live estate).
+func (s *Set) sibling() *Set {
+	n := NewSet(s.read)
+	n.live = s.live
+	return n
 }
 
 // File returns the file called name, reading it on first use. A file that
@@ -100,16 +126,25 @@ func (s *Set) onceSnapshot() map[string]bool {
 	for k, v := range s.done {
 		m[k] = v
 	}
+	m["\x00calls"] = len(s.calls) > 0
+	s.mark = append(s.mark, len(s.calls))
 	return m
 }
 
-func (s *Set) onceRestore(m map[string]bool) { s.done = m }
+func (s *Set) onceRestore(m map[string]bool) {
+	s.done = m
+	delete(s.done, "\x00calls")
+	if n := len(s.mark); n > 0 {
+		s.calls = s.calls[:s.mark[n-1]]
+		s.mark = s.mark[:n-1]
+	}
+}
 
 // Files returns the changed files sorted by name.
 func (s *Set) Files() []*File {
 	var out []*File
 	for _, f := range s.files {
-		if f.Changed() {
+		if f.Changed() && f.live == nil {
 			out = append(out, f)
 		}
 	}

@@ -92,3 +92,10 @@ func globalRegion(partition string) string {
 	}
 	return "us-east-1"
 }
+
+// SDKConfig is the SDK configuration a live read with opts uses (the
+// caller's credentials, Region, retries and timeouts): what
+// `s3front fix --aws --apply` makes its changes with.
+func SDKConfig(ctx context.Context, opts Options) (aws.Config, error) {
+	return baseConfig(ctx, opts)
+}
