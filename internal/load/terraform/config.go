@@ -276,12 +276,25 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 		structVars:  map[string]bool{},
 	}
 	var diags hcl.Diagnostics
-	for _, f := range overrides {
-		f = l.display(f)
-		l.unresolved(hcl.Range{Filename: f, Start: hcl.Pos{Line: 1, Column: 1}}, "override file "+f,
-			"override files are not merged by s3front; the blocks they change are read as the other files declare them")
-	}
 	parsed := l.parseFiles(files)
+	if len(overrides) > 0 {
+		over := l.parseFiles(overrides)
+		for _, pf := range over {
+			if pf.readErr != nil {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "cannot read " + pf.name + ": " + repo.Reason(pf.readErr), Subject: &hcl.Range{Filename: pf.name}})
+				continue
+			}
+			l.addFile(pf.name)
+			l.srcCache[pf.name] = pf.src
+			if pf.lines != nil {
+				m.lines[pf.name] = pf.lines
+			}
+			diags = append(diags, pf.diags...)
+		}
+		if !diags.HasErrors() {
+			diags = append(diags, l.applyOverrides(parsed, over)...)
+		}
+	}
 	for _, pf := range parsed {
 		if pf.readErr != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "cannot read " + pf.name + ": " + repo.Reason(pf.readErr), Subject: &hcl.Range{Filename: pf.name}})

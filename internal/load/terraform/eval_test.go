@@ -490,3 +490,87 @@ resource "aws_s3_bucket" "named" { bucket = var.name }`}, Options{})
 		}
 	}
 }
+
+// TestOverrideFiles: override files merge into the other files' blocks as
+// Terraform merges them.
+func TestOverrideFiles(t *testing.T) {
+	cfg := mustLoad(t, map[string]string{
+		"main.tf": `
+locals {
+  env  = "dev"
+  name = "site"
+}
+variable "suffix" {
+  type    = string
+  default = "a"
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "${local.name}-${local.env}-${var.suffix}"
+  tags   = { keep = "yes" }
+}
+resource "aws_cloudfront_distribution" "d" {
+  enabled = true
+  origin {
+    origin_id   = "one"
+    domain_name = "one.s3.eu-west-1.amazonaws.com"
+  }
+  dynamic "origin" {
+    for_each = ["two", "three"]
+    content {
+      origin_id   = origin.value
+      domain_name = "${origin.value}.s3.eu-west-1.amazonaws.com"
+    }
+  }
+  default_cache_behavior {
+    target_origin_id = "one"
+  }
+}`,
+		"a_override.tf": `
+locals {
+  env = "prod"
+}
+variable "suffix" {
+  default = "b"
+}`,
+		"override.tf": `
+resource "aws_s3_bucket" "b" {
+  bucket = "${local.name}-${local.env}-${var.suffix}-x"
+}
+resource "aws_cloudfront_distribution" "d" {
+  origin {
+    origin_id   = "only"
+    domain_name = "only.s3.eu-west-1.amazonaws.com"
+  }
+}`,
+	}, Options{})
+	if got := bucketNames(cfg); len(got) != 1 || got[0] != "aws_s3_bucket.b=site-prod-b-x" {
+		t.Errorf("buckets %v", got)
+	}
+	if len(cfg.Distributions) != 1 {
+		t.Fatalf("distributions: %d", len(cfg.Distributions))
+	}
+	d := cfg.Distributions[0]
+	var ids []string
+	for _, o := range d.Origins {
+		ids = append(ids, o.ID.V)
+	}
+	if len(ids) != 1 || ids[0] != "only" {
+		t.Errorf("origins after the override: %v (the override's origin replaces every origin, dynamic ones too)", ids)
+	}
+	if d.DefaultBehavior == nil || d.DefaultBehavior.TargetOrigin.V != "one" {
+		t.Errorf("default behavior not kept from the original")
+	}
+	for _, u := range cfg.Unresolved {
+		if strings.Contains(u.What, "override") {
+			t.Errorf("unresolved %+v", u)
+		}
+	}
+
+	_, err := load(t, map[string]string{
+		"main.tf":     `resource "aws_s3_bucket" "b" { bucket = "x" }`,
+		"override.tf": `resource "aws_s3_bucket" "c" { bucket = "y" }`,
+	}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "override.tf:1:1: missing base resource aws_s3_bucket.c to override") {
+		t.Errorf("override without an original: %v", err)
+	}
+}
