@@ -314,7 +314,11 @@ func (b *builder) findBucket(in *instance) *model.Bucket {
 	a := in.body.attr("bucket")
 	name, ok := strVal(attrVal(a))
 	if !ok {
-		b.l.unresolvedAt(in.src.Pos, in.addr, "the bucket it configures is not known offline, so the setting is not applied to any bucket")
+		why := "the bucket it configures is not known offline"
+		if isSet(a) {
+			why = "the bucket it configures is not known offline (" + b.missing(in, a) + ")"
+		}
+		b.l.unresolvedAt(in.src.Pos, in.addr, why+", so the setting is not applied to any bucket")
 		return nil
 	}
 	if bk, ok := b.byName[name]; ok {
@@ -350,7 +354,11 @@ func (b *builder) findKey(in *instance, attr string) *model.Key {
 	a := in.body.attr(attr)
 	id, ok := strVal(attrVal(a))
 	if !ok {
-		b.l.unresolvedAt(in.src.Pos, in.addr, "the KMS key it refers to is not known offline")
+		why := "the KMS key it refers to is not known offline"
+		if isSet(a) {
+			why += " (" + b.missing(in, a) + ")"
+		}
+		b.l.unresolvedAt(in.src.Pos, in.addr, why)
 		return nil
 	}
 	if k, ok := b.keyIndex[id]; ok {

@@ -744,7 +744,12 @@ func (mi *modInst) argScope() *scope {
 // value is the value of module.NAME with the given outputs (nil: all).
 func (c *callNode) value(outs map[string]bool, rng hcl.Range) cty.Value {
 	insts := c.instances()
-	if c.unres || !c.exp.known {
+	if c.unres {
+		// The module was not read: its outputs are unknown, named after
+		// the call (the unresolved input names it too).
+		return unknownInput(c.parent.prefix() + "module." + c.cfg.name)
+	}
+	if !c.exp.known {
 		return cty.DynamicVal
 	}
 	var names []string

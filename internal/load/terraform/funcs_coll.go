@@ -59,7 +59,9 @@ var lookupFunc = function.New(&function.Spec{
 		marks = append(marks, km)
 		key := k.AsString()
 		if !m.IsWhollyKnown() {
-			return cty.UnknownVal(ret).WithMarks(marks...), nil
+			// The inputs the unknown parts stand for stay named.
+			_, deep := args[0].UnmarkDeep()
+			return cty.UnknownVal(ret).WithMarks(append(marks, deep)...), nil
 		}
 		if m.Type().IsObjectType() {
 			if m.Type().HasAttribute(key) {

@@ -420,14 +420,15 @@ func (l *loader) unresolvedKind(rng hcl.Range, what, why, incomplete string) {
 
 // notEvaluated records a module call whose module s3front could not read:
 // an unresolved input that leaves part of the configuration unchecked.
-func (l *loader) notEvaluated(rng hcl.Range, what, why string) {
+// name is the module call's address, which its unknown outputs carry.
+func (l *loader) notEvaluated(rng hcl.Range, what, why, name string) {
 	pos := posOf(rng)
 	key := what + "\x00" + pos.String()
 	if l.unKey[key] {
 		return
 	}
 	l.unKey[key] = true
-	l.unres = append(l.unres, model.Unresolved{What: what, Why: why, Src: model.Src{Pos: pos}, Incomplete: model.IncompleteModule})
+	l.unres = append(l.unres, model.Unresolved{What: what, Why: why, Src: model.Src{Pos: pos}, Incomplete: model.IncompleteModule, Names: []string{name}})
 }
 
 // unresolvedOnce records an unresolved input once per name.

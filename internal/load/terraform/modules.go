@@ -65,6 +65,7 @@ func isLocalSource(s string) bool {
 // it cannot.
 func (l *loader) moduleFor(parent *modInst, c *callCfg) *modCfg {
 	what := `module "` + c.name + `" (source ` + strconvQuote(c.source) + `)`
+	name := parent.prefix() + "module." + c.name // what its unknown outputs are named after
 	var dir, why string
 	if isLocalSource(c.source) {
 		dir, why = l.localDir(parent.cfg.dir, c.source)
@@ -77,14 +78,14 @@ func (l *loader) moduleFor(parent *modInst, c *callCfg) *modCfg {
 		}
 	}
 	if why != "" {
-		l.notEvaluated(c.sourceRng, what, why)
+		l.notEvaluated(c.sourceRng, what, why, name)
 		return nil
 	}
 	if m, ok := l.mods[dir]; ok && dir != l.root {
 		// (The root module's blocks lose their syntax once evaluated: a
 		// call of the root directory parses it again.)
 		if m == nil {
-			l.notEvaluated(c.sourceRng, what, l.modWhy[dir])
+			l.notEvaluated(c.sourceRng, what, l.modWhy[dir], name)
 		}
 		return m
 	}
@@ -96,7 +97,7 @@ func (l *loader) moduleFor(parent *modInst, c *callCfg) *modCfg {
 		} else if err != nil {
 			why = "the module directory " + l.display(dir) + " cannot be read (" + repo.Reason(err) + "); its resources are not checked and its outputs are unknown"
 		}
-		l.notEvaluated(c.sourceRng, what, why)
+		l.notEvaluated(c.sourceRng, what, why, name)
 		l.mods[dir] = nil
 		l.modWhy[dir] = why
 		return nil

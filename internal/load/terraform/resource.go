@@ -229,10 +229,11 @@ func (l *loader) dynamic(db *hcl.Block, sch *schema, sc *scope) []*evBlock {
 		return nil
 	}
 	fe := c.Attributes["for_each"]
-	v := unmarked(sc.eval(fe.Expr))
+	raw := sc.eval(fe.Expr)
+	v := unmarked(raw)
 	if !v.IsKnown() {
 		l.unresolved(fe.Expr.Range(), "dynamic "+strconvQuote(typ)+" for_each",
-			"the collection is not known offline, so the "+typ+" blocks it generates are left out")
+			"the collection depends on "+dependsOn(raw)+", so the "+typ+" blocks it generates are left out")
 		return nil
 	}
 	if v.IsNull() {
@@ -247,8 +248,12 @@ func (l *loader) dynamic(db *hcl.Block, sch *schema, sc *scope) []*evBlock {
 		return nil
 	}
 	var out []*evBlock
+	marked := containsMarked(raw)
 	for it := v.ElementIterator(); it.Next(); {
 		k, x := it.Element()
+		if marked {
+			x = markedElem(raw, k, x)
+		}
 		isc := sc.withIter(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": x}))
 		out = append(out, l.evalBody(content.Body, typ, posOf(content.DefRange), sch.child(typ), isc, false))
 	}
@@ -272,6 +277,19 @@ func incompleteKind(r *resCfg) string {
 		}
 	}
 	return ""
+}
+
+// markedElem is element k of the marked collection raw (x is the same
+// element without marks): the unresolved inputs it depends on stay named.
+func markedElem(raw, k, x cty.Value) cty.Value {
+	u, _ := raw.Unmark()
+	switch ty := u.Type(); {
+	case ty.IsObjectType():
+		return raw.GetAttr(k.AsString())
+	case ty.IsMapType() || ty.IsListType() || ty.IsTupleType():
+		return raw.Index(k)
+	}
+	return x
 }
 
 // resNode is a resource or data block in one module instance.
