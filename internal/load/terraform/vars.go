@@ -154,6 +154,14 @@ func (l *loader) typeOf(vc *varCfg) (cty.Type, *typeexpr.Defaults, bool) {
 	if vc.typeExpr == nil {
 		return cty.DynamicPseudoType, nil, false
 	}
+	// Terraform still reads the bare keywords of 0.11, list and map, as
+	// list(any) and map(any).
+	switch hcl.ExprAsKeyword(vc.typeExpr) {
+	case "list":
+		return cty.List(cty.DynamicPseudoType), nil, true
+	case "map":
+		return cty.Map(cty.DynamicPseudoType), nil, true
+	}
 	ty, defs, diags := typeexpr.TypeConstraintWithDefaults(vc.typeExpr)
 	if diags.HasErrors() {
 		l.diagsAsErrors(diags)
