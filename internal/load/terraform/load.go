@@ -465,7 +465,17 @@ func (l *loader) evalProblem(diags hcl.Diagnostics, expr hcl.Expression) {
 			continue
 		}
 		msg, _ := diagText(d)
-		what := "expression " + l.rangeText(rng)
+		// Name the failing expression as a whole, not only the failing
+		// step of it (an index, an argument).
+		textRng := rng
+		if d.Expression != nil {
+			if r := d.Expression.Range(); r.Filename == rng.Filename && r.Start.Byte <= rng.Start.Byte && r.End.Byte >= rng.End.Byte {
+				textRng = r
+			}
+		} else if d.Context != nil && d.Context.Filename == rng.Filename {
+			textRng = *d.Context
+		}
+		what := "expression " + l.rangeText(textRng)
 		l.unresolvedIn(l.evaluating(), posOf(rng), what, msg+"; values that depend on it are unknown")
 	}
 }
