@@ -3,6 +3,7 @@ package terraform
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -572,5 +573,21 @@ resource "aws_cloudfront_distribution" "d" {
 	}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "override.tf:1:1: missing base resource aws_s3_bucket.c to override") {
 		t.Errorf("override without an original: %v", err)
+	}
+}
+
+// TestYAMLDecodeBounded: a document whose aliases expand exponentially
+// ("billion laughs") is refused, not expanded.
+func TestYAMLDecodeBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("l0: &l0 [x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 12; i++ {
+		fmt.Fprintf(&b, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	if _, err := yamlDecode(b.String()); err == nil || !strings.Contains(err.Error(), "too many values") {
+		t.Errorf("got %v", err)
+	}
+	if v, err := yamlDecode("a: &x [1, 2]\nb: *x\n"); err != nil || v.GetAttr("b").LengthInt() != 2 {
+		t.Errorf("aliases: %v %v", v, err)
 	}
 }

@@ -17,7 +17,13 @@ import (
 // object, a sequence a tuple; strings are written double-quoted, and
 // multi-line strings as literal blocks.
 
-const maxYAMLDepth = 256
+// maxYAMLDepth bounds nesting, and maxYAMLNodes the values a document
+// may expand to (aliases can repeat a subtree exponentially: a "billion
+// laughs" document).
+const (
+	maxYAMLDepth = 256
+	maxYAMLNodes = 1 << 18
+)
 
 var yamlDecodeFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "src", Type: cty.String}},
@@ -50,28 +56,32 @@ func yamlDecode(src string) (cty.Value, error) {
 	if doc.Kind == 0 {
 		return cty.NilVal, errors.New("empty YAML document")
 	}
-	return yamlValue(&doc, 0)
+	budget := maxYAMLNodes
+	return yamlValue(&doc, 0, &budget)
 }
 
-func yamlValue(n *yaml.Node, depth int) (cty.Value, error) {
+func yamlValue(n *yaml.Node, depth int, budget *int) (cty.Value, error) {
 	if depth > maxYAMLDepth {
 		return cty.NilVal, errors.New("the YAML document nests too deeply")
+	}
+	if *budget--; *budget < 0 {
+		return cty.NilVal, errors.New("the YAML document expands to too many values")
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return cty.NullVal(cty.DynamicPseudoType), nil
 		}
-		return yamlValue(n.Content[0], depth+1)
+		return yamlValue(n.Content[0], depth+1, budget)
 	case yaml.AliasNode:
-		return yamlValue(n.Alias, depth+1)
+		return yamlValue(n.Alias, depth+1, budget)
 	case yaml.SequenceNode:
 		if len(n.Content) == 0 {
 			return cty.EmptyTupleVal, nil
 		}
 		vals := make([]cty.Value, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := yamlValue(c, depth+1)
+			v, err := yamlValue(c, depth+1, budget)
 			if err != nil {
 				return cty.NilVal, err
 			}
@@ -85,7 +95,7 @@ func yamlValue(n *yaml.Node, depth int) (cty.Value, error) {
 			if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
 				return cty.NilVal, errors.New("merge keys (<<) are not supported")
 			}
-			kv, err := yamlValue(k, depth+1)
+			kv, err := yamlValue(k, depth+1, budget)
 			if err != nil {
 				return cty.NilVal, err
 			}
@@ -96,7 +106,7 @@ func yamlValue(n *yaml.Node, depth int) (cty.Value, error) {
 			if _, dup := m[ks]; dup {
 				return cty.NilVal, fmt.Errorf("on line %d: duplicate key %q", k.Line, ks)
 			}
-			val, err := yamlValue(v, depth+1)
+			val, err := yamlValue(v, depth+1, budget)
 			if err != nil {
 				return cty.NilVal, err
 			}

@@ -13,6 +13,8 @@ import (
 //
 //	go test ./internal/load/terraform -run '^$' -fuzz FuzzLoadDir -fuzztime 5m -parallel 1
 //	go test ./internal/load/terraform -run '^$' -fuzz FuzzLoadPlan -fuzztime 5m -parallel 1
+//	go test ./internal/load/terraform -run '^$' -fuzz FuzzOverride -fuzztime 5m -parallel 1
+//	go test ./internal/load/terraform -run '^$' -fuzz FuzzYAMLDecode -fuzztime 5m -parallel 1
 
 var fuzzSeeds = []string{
 	`resource "aws_s3_bucket" "a" { bucket = "x" }`,
@@ -55,6 +57,16 @@ resource "aws_s3_bucket_policy" "p" {
   policy = data.aws_iam_policy_document.d.json
 }`,
 	`resource "aws_kms_key" "k" { policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*" }] }) }`,
+	`variable "site" { type = any }
+locals {
+  a = lookup(var.site, "oac", null)
+  b = var.site.name == null ? "x" : upper(var.site.name)
+  c = cidrsubnets(cidrsubnet("10.0.0.0/16", 4, 1), 2, 2)
+  d = yamldecode("a: [1, {b: c}]")
+  e = fileset(path.module, "**/*.tf")
+  f = element(split(",", var.site), -1)
+}
+resource "aws_s3_bucket" "a" { bucket = "${local.a}-${local.b}" }`,
 	`# s3front:ignore:oai-legacy:exp:2030-01-01 reason
 resource "aws_s3_bucket" "b" { bucket = format("%s", templatefile("t.tpl", {})) }`,
 }
@@ -94,6 +106,55 @@ func FuzzLoadDir(f *testing.F) {
 				t.Errorf("unresolved without text: %+v", u)
 			}
 		}
+	})
+}
+
+// FuzzOverride loads a module whose override file is fuzzed too.
+func FuzzOverride(f *testing.F) {
+	f.Add(`resource "aws_s3_bucket" "a" { bucket = "x" }`, `resource "aws_s3_bucket" "a" { bucket = "y" }`)
+	f.Add(`locals { a = 1 }
+resource "aws_cloudfront_distribution" "d" {
+  dynamic "origin" {
+    for_each = { a = 1 }
+    content { origin_id = origin.key }
+  }
+  lifecycle { ignore_changes = [tags] }
+}`, `locals { a = 2 }
+resource "aws_cloudfront_distribution" "d" {
+  origin { origin_id = "b" }
+  lifecycle { create_before_destroy = true }
+}`)
+	f.Add(`provider "aws" { alias = "e" }`, `provider "aws" {
+  alias  = "e"
+  region = "us-east-1"
+}
+moved {
+  from = a.b
+  to   = a.c
+}`)
+	f.Fuzz(func(t *testing.T, main, override string) {
+		fsys := fstest.MapFS{"main.tf": {Data: []byte(main)}, "override.tf": {Data: []byte(override)}}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := LoadDir(ctx, fsys, ".", Options{}); err != nil {
+			if errs, ok := err.(Errors); ok {
+				for _, e := range errs {
+					if e.Msg == "" {
+						t.Errorf("empty error message: %v", err)
+					}
+				}
+			}
+		}
+	})
+}
+
+// FuzzYAMLDecode feeds yamldecode documents.
+func FuzzYAMLDecode(f *testing.F) {
+	for _, s := range []string{"a: 1\nb: [x, true, null]\n", "- &a [1, 2]\n- *a\n", "a: &x {b: *x}", "0x1f", "!!binary aGk=", ".inf"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		_, _ = yamlDecode(src)
 	})
 }
 
