@@ -174,6 +174,7 @@ func LoadRoot(ctx context.Context, root Root, opts LoadOptions) (*model.Config, 
 			Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env,
 			Accounts: opts.Accounts,
 			Warn:     rootWarn(root, opts.Warn),
+			ReadFile: readVarFile,
 			Modules:  opts.Modules,
 			Display:  disp,
 		})
@@ -187,7 +188,7 @@ func LoadRoot(ctx context.Context, root Root, opts LoadOptions) (*model.Config, 
 		if rerr != nil {
 			return nil, readError(root, rerr)
 		}
-		cfg, err = terraform.LoadPlan(ctx, base, data, terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env, Accounts: opts.Accounts})
+		cfg, err = terraform.LoadPlan(ctx, base, data, terraform.Options{Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env, Accounts: opts.Accounts, ReadFile: readVarFile})
 	case KindCloudFormation:
 		sub, serr := fs.Sub(r, dir)
 		if serr != nil {
@@ -240,6 +241,16 @@ func plainAccount(accounts []string) string {
 		}
 	}
 	return id
+}
+
+// readVarFile reads a --var-file with the rules of safe reading (a
+// regular file or a process substitution, not /proc, at most 16 MB).
+func readVarFile(name string) ([]byte, error) {
+	data, err := repo.ReadNamed(name, 16<<20, "a variables file")
+	if err != nil {
+		return nil, errors.New(repo.Reason(err))
+	}
+	return data, nil
 }
 
 func readError(root Root, err error) error {

@@ -368,3 +368,39 @@ func Reason(err error) string {
 	}
 	return err.Error()
 }
+
+// ReadNamed reads a file named by the user rather than found in the
+// repository (a --var-file, a parameters file) with the same rules as
+// [ReadFile] — a regular file, not a pseudo-file of /proc or /sys, at most
+// limit bytes — except that a pipe handed over as /dev/fd/N (a shell's
+// process substitution) is read too.
+func ReadNamed(name string, limit int64, kind string) ([]byte, error) {
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		pipe := st.Mode()&fs.ModeNamedPipe != 0 && (strings.HasPrefix(name, "/dev/fd/") || strings.HasPrefix(name, "/proc/self/fd/"))
+		if !pipe {
+			return nil, &fs.PathError{Op: "read", Path: name, Err: notRegular(st.Mode())}
+		}
+	} else if st.Size() > limit {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: tooLarge(st.Size(), limit, kind)}
+	}
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if st.Mode().IsRegular() && pseudoFile(fh) {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: ErrPseudo}
+	}
+	buf, err := readAll(io.LimitReader(fh, limit+1), make([]byte, 0, 512))
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+	}
+	if int64(len(buf)) > limit {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: tooLarge(int64(len(buf)), limit, kind)}
+	}
+	return buf, nil
+}

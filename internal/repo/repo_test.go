@@ -174,3 +174,30 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+func TestReadNamed(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "prod.tfvars")
+	os.WriteFile(p, []byte(`x = 1`), 0o644)
+	if b, err := ReadNamed(p, 100, "a variables file"); err != nil || string(b) != "x = 1" {
+		t.Fatalf("%q %v", b, err)
+	}
+	if _, err := ReadNamed(p, 2, "a variables file"); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("limit: %v", err)
+	}
+	fifo := filepath.Join(dir, "pipe.tfvars")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadNamed(fifo, 100, "a variables file"); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("fifo: %v", err)
+	}
+	if _, err := os.Stat("/proc/self/environ"); err == nil {
+		if _, err := ReadNamed("/proc/self/environ", 1<<20, "a variables file"); !errors.Is(err, ErrPseudo) {
+			t.Errorf("/proc/self/environ: %v", err)
+		}
+	}
+	if _, err := ReadNamed("/dev/zero", 1<<20, "a variables file"); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("/dev/zero: %v", err)
+	}
+}

@@ -2,9 +2,9 @@ package cfn
 
 import (
 	"io/fs"
-	"os"
 	"strings"
 
+	"github.com/s3front/s3front/internal/repo"
 	"github.com/s3front/s3front/source"
 )
 
@@ -22,7 +22,7 @@ func readParameterFile(fsys fs.FS, name string) ([]paramValue, error) {
 		data, err = fs.ReadFile(fsys, name)
 	}
 	if data == nil {
-		data, err = os.ReadFile(name)
+		data, err = repo.ReadNamed(name, 1<<20, "a parameters file")
 	}
 	if err != nil {
 		return nil, &source.Error{Pos: source.Pos{File: name}, Msg: "cannot read the parameters file: " + unwrapPathError(err).Error()}
