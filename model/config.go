@@ -114,6 +114,10 @@ type Suppression struct {
 	// Expires is YYYY-MM-DD; empty for no expiry.
 	Expires string `json:"expires,omitempty"`
 	Src     Src    `json:"src"`
+	// Invalid, when set, says why a comment that looks like a
+	// suppression is not one (an impossible date, a malformed rule ID):
+	// it silences nothing, and the check warns about it.
+	Invalid string `json:"invalid,omitempty"`
 }
 
 // Sort puts every list of the config in a stable order (by Ref), so that

@@ -1,12 +1,18 @@
-// Package report holds what `s3front check` produces — findings and
-// simulated request paths — and writes it as text, JSON, SARIF or
-// Markdown. It knows nothing of input formats.
+// Package report holds what `s3front check` produces — findings,
+// simulated request paths (each saying whether its outcome is the intended
+// one) and a summary — and writes it for people and tools: text
+// ([WriteText], or [TextStream] root by root), JSON ([WriteJSON], or
+// [JSONStream] for many roots without holding them), SARIF 2.1.0
+// ([WriteSARIF]), Markdown for pull-request comments ([WriteMarkdown]),
+// JUnit XML ([WriteJUnit]) and a self-contained HTML page ([WriteHTML]).
+// [Baseline] compares a report with an earlier one. It knows nothing of
+// input formats.
 //
 // # JSON contract
 //
-// The JSON form is one object with `findings` and `paths`; field names are
-// a contract with users' CI and never change meaning. New fields may be
-// added.
+// The JSON form is one object with `findings`, `paths` and `summary`;
+// field names are a contract with users' CI and never change meaning. New
+// fields may be added.
 package report
 
 import (
@@ -263,6 +269,10 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 	Paths    []Path    `json:"paths"`
 	Summary  Summary   `json:"summary"`
+	// Warnings are problems of the input that change no finding but that
+	// the user should fix (a suppression that silences nothing). The CLI
+	// prints them on stderr; they are not part of the JSON output.
+	Warnings []InputWarning `json:"-"`
 }
 
 // Sort orders findings (severity, resource, location, rule) and paths
@@ -358,4 +368,18 @@ func (r *Report) Fails(threshold Severity) bool {
 		}
 	}
 	return false
+}
+
+// InputWarning is a positioned problem of the input that changes no
+// finding.
+type InputWarning struct {
+	Location Location
+	Message  string
+}
+
+func (w InputWarning) String() string {
+	if w.Location.File == "" {
+		return w.Message
+	}
+	return w.Location.String() + ": " + w.Message
 }

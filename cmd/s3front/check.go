@@ -151,6 +151,9 @@ a root failed to load: the other roots are still checked and printed).`,
 					loadErr = true
 					fmt.Fprintf(e.stderr, "s3front: %v\n", r.Err)
 				}
+				for _, w := range r.Report.Warnings {
+					fmt.Fprintf(e.stderr, "s3front: warning: %s\n", w)
+				}
 				set.apply(run, r.Report, now)
 				total.Add(r.Report.Summary)
 				fails = fails || r.Report.Fails(threshold)

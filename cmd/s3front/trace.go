@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -173,6 +174,9 @@ func writeTrace(e *env, rep *report.Report, d *model.Distribution, url string, u
 	}
 	for _, p := range rep.Paths {
 		head := fmt.Sprintf("%s %s", p.Scenario, p.URL)
+		if p.Key != strings.TrimPrefix(p.URL, "/") {
+			head += " (S3 key " + strconv.Quote(p.Key) + ")"
+		}
 		if p.Uploader != "" {
 			head += " (uploaded by " + p.Uploader + ")"
 		}

@@ -6,6 +6,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -84,8 +85,48 @@ func RunSim(ctx context.Context, cfg *model.Config, opts Options) (*report.Repor
 		rep.Paths = []report.Path{}
 	}
 	rep.Summary.Incomplete = Incomplete(cfg)
+	rep.Warnings = SuppressionWarnings(cfg.Suppressions, now)
 	rep.Sort()
 	return rep, res, nil
+}
+
+// SuppressionWarnings lists the suppressions that silence nothing: not
+// one at all (an impossible date, a malformed rule ID), naming a rule
+// that doesn't exist, or expired. One warning per comment, however many
+// resources it covers.
+func SuppressionWarnings(sups []model.Suppression, now time.Time) []report.InputWarning {
+	today := now.UTC().Format("2006-01-02")
+	all := rules.All()
+	var out []report.InputWarning
+	seen := map[string]bool{}
+	for _, s := range sups {
+		var msg string
+		switch {
+		case s.Invalid != "":
+			msg = "this s3front:ignore comment is not a suppression and silences nothing: " + s.Invalid
+		case rules.Find(all, s.Rule) == nil:
+			msg = fmt.Sprintf("suppression of unknown rule %q silences nothing (see `s3front explain` for the rule IDs)", s.Rule)
+		case s.Expires != "" && s.Expires < today:
+			msg = fmt.Sprintf("suppression of %s expired on %s: its findings are reported again", s.Rule, s.Expires)
+		default:
+			continue
+		}
+		loc := rules.Location(s.Src)
+		k := loc.String() + "|" + msg
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, report.InputWarning{Location: loc, Message: msg})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Location, out[j].Location
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return out
 }
 
 // ValidateRules checks rule IDs (Options.Rules) before a run.
@@ -120,7 +161,7 @@ func applySuppressions(fs []report.Finding, sups []model.Suppression, now time.T
 	for i := range fs {
 		f := &fs[i]
 		for _, s := range sups {
-			if s.Rule != f.Rule || !resourceMatches(s.Resource, f.Resource) {
+			if s.Invalid != "" || s.Rule != f.Rule || !resourceMatches(s.Resource, f.Resource) {
 				continue
 			}
 			if s.Expires != "" && s.Expires < today {

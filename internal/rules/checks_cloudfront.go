@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/s3front/s3front/iam"
@@ -248,9 +249,13 @@ func checkPolicyInvalid(p *pass) {
 	}
 	for _, b := range p.cfg.Buckets {
 		report(b.Ref, b.Policy, "bucket policy")
+		checkPolicySize(p, b.Ref, b.Policy, "bucket policy", 20*1024, "PutBucketPolicy")
 	}
 	for _, k := range p.cfg.Keys {
 		report(k.Ref, k.Policy, "key policy")
+		if !k.Policy.Default {
+			checkPolicySize(p, k.Ref, k.Policy, "key policy", 32*1024, "PutKeyPolicy (and CreateKey)")
+		}
 		if k.Policy.HasDoc() && !k.Policy.Default && k.Account.Known {
 			checkLockout(p, k)
 		}
@@ -379,4 +384,28 @@ func (p *pass) listGrant(path *sim.Path) (sim.Statement, bool) {
 		return st, false
 	}
 	return st, true
+}
+
+// symbolRun matches an ident symbol in a document's text.
+var symbolRun = regexp.MustCompile("\uE000[^\uE001]*\uE001")
+
+// checkPolicySize reports a policy over AWS's size limit: 20 KB for a
+// bucket policy, 32 KB for a key policy. The size counted is the document
+// without whitespace and without the values not yet known (a lower
+// bound), so a finding is certain.
+func checkPolicySize(p *pass, owner string, pol model.Policy, what string, limit int, call string) {
+	if !pol.HasDoc() {
+		return
+	}
+	doc, _ := model.PolicyDocument(pol.V)
+	size := len(symbolRun.ReplaceAll(doc, nil))
+	if size <= limit {
+		return
+	}
+	at := pol.Src
+	if at.Resource == "" {
+		at.Resource = owner
+	}
+	p.report(at, fmt.Sprintf("the %s of %s is %d bytes even without whitespace, over the %d KB (%d bytes) AWS allows for a %s: %s fails, so it can't be applied as written", what, owner, size, limit/1024, limit, what, call),
+		"make it smaller: merge statements that differ only in their actions or resources, use wildcards in Resource (bucket/*) instead of listing objects, and drop statements that duplicate others", nil)
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"net/url"
 	"path"
 	"strings"
 
@@ -176,9 +177,12 @@ func sampleKey(d *model.Distribution, b *model.Behavior) string {
 }
 
 // objectKey is the S3 key CloudFront requests for a viewer path: the
-// origin path, if any, is prepended.
+// origin path, if any, is prepended, and S3 decodes percent-escapes.
 func objectKey(o *model.Origin, urlPath string) string {
 	key := strings.TrimPrefix(urlPath, "/")
+	if k, err := url.PathUnescape(key); err == nil {
+		key = k
+	}
 	if o.Path.Known && o.Path.V != "" {
 		return strings.Trim(o.Path.V, "/") + "/" + key
 	}

@@ -13,11 +13,31 @@ package sim
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/s3front/s3front/ident"
 	"github.com/s3front/s3front/model"
 )
+
+// URLPath is the path part of what a user gives as a viewer URL: without
+// scheme and host (https://d1.cloudfront.net/a.js), query (?v=2) or
+// fragment (#top), which are not part of the S3 key, and with a leading
+// slash.
+func URLPath(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		rest := u[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			u = rest[j:]
+		} else {
+			u = "/"
+		}
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return "/" + strings.TrimPrefix(u, "/")
+}
 
 // Options configure a simulation.
 type Options struct {
@@ -44,6 +64,9 @@ type Result struct {
 
 // Simulate replays every scenario of every S3 origin of every distribution.
 func Simulate(ctx context.Context, cfg *model.Config, opts Options) (*Result, error) {
+	if opts.URLPath != "" {
+		opts.URLPath = URLPath(opts.URLPath)
+	}
 	ix := NewIndex(cfg)
 	s := &simulator{cfg: cfg, ix: ix, opts: opts}
 	res := &Result{Index: ix}

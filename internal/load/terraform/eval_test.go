@@ -379,13 +379,19 @@ module "m" { source = "./m" }
 `, "m/main.tf": `resource "aws_s3_bucket" "x" { bucket = "x" }`}, Options{})
 	var got []string
 	for _, s := range cfg.Suppressions {
-		got = append(got, s.Resource+" "+s.Rule+" "+s.Expires+" "+s.Reason+" @"+s.Src.Pos.String())
+		line := s.Resource + " " + s.Rule + " " + s.Expires + " " + s.Reason + " @" + s.Src.Pos.String()
+		if s.Invalid != "" {
+			line += " invalid: " + s.Invalid
+		}
+		got = append(got, line)
 	}
 	want := []string{
 		"aws_s3_bucket.a[0] oai-legacy  migrating in Q3 @main.tf:2:1",
 		"aws_s3_bucket.a[0] viewer-http-allowed 2026-12-31 legacy clients @main.tf:3:1",
 		"aws_s3_bucket.a[1] oai-legacy  migrating in Q3 @main.tf:2:1",
 		"aws_s3_bucket.a[1] viewer-http-allowed 2026-12-31 legacy clients @main.tf:3:1",
+		`aws_s3_bucket.b BAD_ID   @main.tf:10:1 invalid: "BAD_ID" is not a rule ID (lower-case words joined by hyphens, then :exp:YYYY-MM-DD and the reason after a space)`,
+		`aws_s3_bucket.b bucket-not-kms   @main.tf:11:1 invalid: the expiry date "2026-13-01" is not a date (YYYY-MM-DD)`,
 		"module.m bpa-incomplete  shared module @main.tf:18:1",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -398,20 +404,21 @@ func TestParseSuppression(t *testing.T) {
 		line         string
 		ok           bool
 		rule, exp, r string
+		invalid      bool // looks like a suppression but is not one: warned about, silences nothing
 	}{
-		{"# s3front:ignore:oai-legacy reason here", true, "oai-legacy", "", "reason here"},
-		{"  // s3front:ignore:a-b-1:exp:2030-01-31", true, "a-b-1", "2030-01-31", ""},
-		{"#s3front:ignore:x\treason", true, "x", "", "reason"},
-		{"# s3front:ignore:", false, "", "", ""},
-		{"# s3front:ignore:Upper", false, "", "", ""},
-		{"# s3front:ignore:x:exp:2030-02-30", false, "", "", ""},
-		{"# s3front:ignore:x:exp:", false, "", "", ""},
-		{"# s3front:ignorex", false, "", "", ""},
-		{"resource x", false, "", "", ""},
+		{"# s3front:ignore:oai-legacy reason here", true, "oai-legacy", "", "reason here", false},
+		{"  // s3front:ignore:a-b-1:exp:2030-01-31", true, "a-b-1", "2030-01-31", "", false},
+		{"#s3front:ignore:x\treason", true, "x", "", "reason", false},
+		{"# s3front:ignore:", true, "", "", "", true},
+		{"# s3front:ignore:Upper", true, "Upper", "", "", true},
+		{"# s3front:ignore:x:exp:2030-02-30", true, "x", "", "", true},
+		{"# s3front:ignore:x:exp:", true, "x", "", "", true},
+		{"# s3front:ignorex", false, "", "", "", false},
+		{"resource x", false, "", "", "", false},
 	}
 	for _, tt := range tests {
 		s, _, ok := parseSuppression(tt.line)
-		if ok != tt.ok || s.rule != tt.rule || s.expires != tt.exp || s.reason != tt.r {
+		if ok != tt.ok || s.rule != tt.rule || s.expires != tt.exp || s.reason != tt.r || (s.invalid != "") != tt.invalid {
 			t.Errorf("%q: got %+v %v", tt.line, s, ok)
 		}
 	}

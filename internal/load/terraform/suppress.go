@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -27,6 +28,9 @@ import (
 type suppressionComment struct {
 	rule, reason, expires string
 	pos                   source.Pos
+	// invalid says why a comment that starts with s3front:ignore: is not
+	// a suppression.
+	invalid string
 }
 
 // parseSuppression reads one comment line; ok is false when it is not a
@@ -55,11 +59,11 @@ func parseSuppression(line string) (suppressionComment, int, bool) {
 	}
 	rule, exp, hasExp := strings.Cut(head, ":exp:")
 	if !validRuleID(rule) {
-		return suppressionComment{}, 0, false
+		return suppressionComment{rule: rule, invalid: fmt.Sprintf("%q is not a rule ID (lower-case words joined by hyphens, then :exp:YYYY-MM-DD and the reason after a space)", head)}, col, true
 	}
 	if hasExp {
 		if _, err := time.Parse("2006-01-02", exp); err != nil || len(exp) != 10 {
-			return suppressionComment{}, 0, false
+			return suppressionComment{rule: rule, invalid: fmt.Sprintf("the expiry date %q is not a date (YYYY-MM-DD)", exp)}, col, true
 		}
 	}
 	return suppressionComment{rule: rule, reason: reason, expires: exp}, col, true
@@ -121,7 +125,7 @@ func suppressions(mi *modInst) []model.Suppression {
 		for _, c := range cs {
 			for _, a := range addrs {
 				out = append(out, model.Suppression{Rule: c.rule, Resource: a, Reason: c.reason, Expires: c.expires,
-					Src: model.Src{Resource: a, Pos: c.pos}})
+					Src: model.Src{Resource: a, Pos: c.pos}, Invalid: c.invalid})
 			}
 		}
 	}
@@ -129,7 +133,7 @@ func suppressions(mi *modInst) []model.Suppression {
 		for _, c := range mi.cfg.commentsAbove(cc.rng) {
 			a := mi.prefix() + "module." + cc.name
 			out = append(out, model.Suppression{Rule: c.rule, Resource: a, Reason: c.reason, Expires: c.expires,
-				Src: model.Src{Resource: a, Pos: c.pos}})
+				Src: model.Src{Resource: a, Pos: c.pos}, Invalid: c.invalid})
 		}
 	}
 	return out
