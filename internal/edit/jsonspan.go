@@ -1,8 +1,8 @@
 package edit
 
 import (
+	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -241,6 +241,9 @@ func (p *jscan) value(depth int) (*jnode, error) {
 			p.i++
 		}
 		n.str = p.s[n.start:p.i]
+		if !json.Valid([]byte(n.str)) {
+			return nil, p.errf("invalid number %q", n.str)
+		}
 	case strings.HasPrefix(p.s[p.i:], "true"), strings.HasPrefix(p.s[p.i:], "null"):
 		n.kind = 'l'
 		p.i += 4
@@ -266,14 +269,14 @@ func (p *jscan) str() (string, error) {
 			continue
 		case '"':
 			p.i++
-			s, err := strconv.Unquote(p.s[start:p.i])
-			if err != nil {
-				// JSON escapes Go does not know (\/): keep the raw text.
-				return p.s[start+1 : p.i-1], nil
+			var out string
+			if err := json.Unmarshal([]byte(p.s[start:p.i]), &out); err != nil {
+				return "", p.errf("invalid string %s", p.s[start:p.i])
 			}
-			return s, nil
-		case '\n':
-			return "", p.errf("newline in string")
+			return out, nil
+		}
+		if p.s[p.i] < 0x20 {
+			return "", p.errf("control character in string")
 		}
 		p.i++
 	}
