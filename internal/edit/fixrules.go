@@ -59,6 +59,12 @@ func (w *writer) setWritten(src model.Src, tfExpr string, cfn *CFN) error {
 		}
 		r := a.Expr.Range()
 		old := t.text[r.Start.Byte:r.End.Byte]
+		if vars := a.Expr.Variables(); len(vars) > 0 {
+			// The value comes from elsewhere (a variable, a for_each
+			// value, a dynamic block's iterator, another resource):
+			// changing it here would change every caller.
+			return fmt.Errorf("%s: the value is %s: change it where that is set", src.Pos, strings.TrimSpace(old))
+		}
 		if err := t.splice(r.Start.Byte, r.End.Byte, tfExpr); err != nil {
 			return err
 		}
@@ -80,6 +86,9 @@ func (w *writer) setWritten(src model.Src, tfExpr string, cfn *CFN) error {
 					return c.y.replaceScalar(n, cfn.yamlValue(c.y.unit()))
 				}
 				return fmt.Errorf("%s: the setting is not written as a key here; change it by hand", src.Pos)
+			}
+			if v := m.Content[i+1]; strings.HasPrefix(v.Tag, "!") && !strings.HasPrefix(v.Tag, "!!") {
+				return fmt.Errorf("%s: the value is computed (%s): change it where it is set", src.Pos, v.Tag)
 			}
 			text := cfn.yamlValue(c.y.unit())
 			if v := m.Content[i+1]; v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle != 0 && cfn.Kind == "list" {
@@ -103,6 +112,9 @@ func (w *writer) setWritten(src model.Src, tfExpr string, cfn *CFN) error {
 		}
 		if n == nil {
 			return fmt.Errorf("%s: the setting is not written here; change it by hand", src.Pos)
+		}
+		if n.kind == '{' && len(n.fields) == 1 && (n.fields[0].key == "Ref" || strings.HasPrefix(n.fields[0].key, "Fn::")) {
+			return fmt.Errorf("%s: the value is computed (%s): change it where it is set", src.Pos, n.fields[0].key)
 		}
 		d := c.jdoc()
 		s := c.j.content()
@@ -370,9 +382,13 @@ func setBPA(w *writer, b *model.Bucket) error {
 		return nil
 	}
 	pab := b.PublicAccessBlock
-	n := 0
+	n, unknown := 0, 0
 	for _, v := range []model.Value[bool]{pab.BlockPublicACLs, pab.IgnorePublicACLs, pab.BlockPublicPolicy, pab.RestrictPublicBuckets} {
-		if !v.Known || v.V {
+		if !v.Known {
+			unknown++
+			continue
+		}
+		if v.V {
 			continue
 		}
 		if !written(v) {
@@ -385,6 +401,9 @@ func setBPA(w *writer, b *model.Bucket) error {
 			return err
 		}
 		n++
+	}
+	if n == 0 && unknown > 0 {
+		return errNoEdit(fmt.Sprintf("the Block Public Access settings of %s are not in the input (a bucket this configuration does not manage?): turn them on where the bucket is managed", b.Ref))
 	}
 	return nil
 }
