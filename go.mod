@@ -24,6 +24,7 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/term v0.37.0
 	golang.org/x/text v0.31.0
+	golang.org/x/time v0.16.0
 )
 
 require (
