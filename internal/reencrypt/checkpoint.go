@@ -28,21 +28,21 @@ import (
 const journalVersion = 1
 
 type record struct {
-	Op       string     `json:"op"`
-	V        int        `json:"v,omitempty"`
-	Bucket   string     `json:"bucket,omitempty"`
-	Prefix   string     `json:"prefix,omitempty"`
-	KeyARN   string     `json:"key_arn,omitempty"`
-	Apply    bool       `json:"apply,omitempty"`
-	Key      string     `json:"k,omitempty"`
-	Version  string     `json:"ver,omitempty"`
-	ETag     string     `json:"etag,omitempty"`
-	UploadID string     `json:"upload,omitempty"`
-	Result   string     `json:"r,omitempty"`
-	Bytes    int64      `json:"b,omitempty"`
-	Size     int64      `json:"sz,omitempty"`
-	After    string     `json:"after,omitempty"`
-	Counts   *Counts    `json:"counts,omitempty"`
+	Op       string  `json:"op"`
+	V        int     `json:"v,omitempty"`
+	Bucket   string  `json:"bucket,omitempty"`
+	Prefix   string  `json:"prefix,omitempty"`
+	KeyARN   string  `json:"key_arn,omitempty"`
+	Apply    bool    `json:"apply,omitempty"`
+	Key      string  `json:"k,omitempty"`
+	Version  string  `json:"ver,omitempty"`
+	ETag     string  `json:"etag,omitempty"`
+	UploadID string  `json:"upload,omitempty"`
+	Result   string  `json:"r,omitempty"`
+	Bytes    int64   `json:"b,omitempty"`
+	Size     int64   `json:"sz,omitempty"`
+	After    string  `json:"after,omitempty"`
+	Counts   *Counts `json:"counts,omitempty"`
 }
 
 // Results of one object, as journalled.

@@ -74,8 +74,8 @@ func (e *env) bucket(t testing.TB, name string, versioned bool, ownership types.
 // snap is everything about an object that re-encryption must keep.
 type snap struct {
 	Sum, ContentType, CacheControl, ContentEncoding, ContentDisposition, ContentLanguage, Expires string
-	Redirect, StorageClass, Meta, Tags, ACL                                                  string
-	Size                                                                                     int64
+	Redirect, StorageClass, Meta, Tags, ACL                                                       string
+	Size                                                                                          int64
 	// Encryption is compared apart: it is what must change.
 	SSE, KMSKey string
 }

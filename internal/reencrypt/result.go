@@ -73,9 +73,9 @@ type Result struct {
 	Carried int64 `json:"carried"`
 	// Problems lists objects skipped or failed, with the reason (the
 	// first 1,000; Counts has them all).
-	Problems []Problem    `json:"problems,omitempty"`
-	Elapsed  Duration     `json:"elapsed"`
-	Started  time.Time    `json:"-"`
+	Problems []Problem `json:"problems,omitempty"`
+	Elapsed  Duration  `json:"elapsed"`
+	Started  time.Time `json:"-"`
 }
 
 // Problem is an object that was not re-encrypted, and why.
