@@ -180,6 +180,16 @@ func (r *run) finishUncertain(ctx context.Context, o *object, sent *intent) erro
 			vs = append(vs, &versionInfo{id: aws.ToString(v.VersionId), size: aws.ToInt64(v.Size), latest: aws.ToBool(v.IsLatest)})
 		}
 	}
+	found := false
+	for _, v := range vs {
+		found = found || v.id == sent.Version
+	}
+	if !found {
+		// The version copied from is gone: only a run with
+		// DeleteOldVersions deletes it, after its copy succeeded.
+		sent.copied = r.opts.DeleteOldVersions
+		return nil
+	}
 	// Versions of a key are listed newest first.
 	for i, v := range vs {
 		if v.id != sent.Version || i == 0 {
