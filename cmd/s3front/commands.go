@@ -14,5 +14,6 @@ var commands = []func(*env) *cobra.Command{
 	newVerifyCmd,
 	newFixCmd,
 	newMigrateCmd,
+	newEnforceCmd,
 	newVersionCmd,
 }
