@@ -117,7 +117,7 @@ func checkDenyUnencrypted(p *pass) {
 		}
 		msg := fmt.Sprintf("statement %s of the bucket policy of %s denies s3:PutObject unless the request carries x-amz-server-side-encryption; S3 does not fill that header from the bucket's default encryption (%s), so every upload that relies on default encryption (the bucket owner's deployments with `aws s3 sync` or `aws s3 cp` without --sse, most CI upload steps) will be denied (403 AccessDenied), although default encryption would have encrypted it as the statement requires; %s",
 			stmtName(st), b.Ref, render(b.Encryption.Algorithm.V), readers)
-		p.report(at, msg, sim.DenyUnencryptedFix(b, st), []model.Src{srcOr(b.Encryption.Algorithm, resourceSrc(b.Meta))}, dedupe(paths)...)
+		p.report(at, msg, sim.DenyUnencryptedFix(p.res.Index, b, st), []model.Src{srcOr(b.Encryption.Algorithm, resourceSrc(b.Meta))}, dedupe(paths)...)
 	}
 }
 

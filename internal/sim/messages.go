@@ -87,7 +87,7 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 		c.Message, c.Fix = s.uploadDenied(p, oc, c, failure)
 	case "deny-unencrypted-blocks-upload":
 		c.Message = fmt.Sprintf("statement %s of the bucket policy of %s denies s3:PutObject unless the request carries x-amz-server-side-encryption; CloudFront adds no such header and S3 does not fill it from the bucket's default encryption (%s), so every upload through %s is denied (%s), although default encryption would have encrypted it", stmtLabel(c), bucketName, b.Encryption.Algorithm.V, dist, failure)
-		c.Fix = DenyUnencryptedFix(b, c.Statement)
+		c.Fix = DenyUnencryptedFix(s.ix, b, c.Statement)
 		if ch := DenyUnencryptedChange(b, c.Statement); ch != nil {
 			c.Changes = append(c.Changes, *ch)
 		}

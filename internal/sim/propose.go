@@ -253,12 +253,19 @@ func (s *simulator) keyGrant(d *model.Distribution, b *model.Bucket, key, note s
 
 // DenyUnencryptedFix narrows a deny-unencrypted-uploads statement st of
 // b's policy so that it no longer applies to uploads sending no
-// encryption header, in the policy's syntax.
-func DenyUnencryptedFix(b *model.Bucket, st *iam.Statement) string {
+// encryption header, in the policy's syntax (the change
+// [DenyUnencryptedChange] makes). Where the bucket's default encryption is
+// SSE-KMS under a customer key, it also proposes the two statements of
+// [RequireKMS] that keep other keys and the AWS managed key out.
+func DenyUnencryptedFix(ix *Index, b *model.Bucket, st *iam.Statement) string {
 	sx := SyntaxOf(b.Ref, b.Policy)
 	key, op, name := "s3:x-amz-server-side-encryption", "StringNotEquals", "the statement"
+	sid := "RequireSSEKMS"
 	if st != nil {
 		name = "statement " + stmtName(st)
+		if st.Sid != "" {
+			sid = st.Sid
+		}
 		for _, c := range st.Conditions {
 			if strings.HasPrefix(strings.ToLower(c.Key), "s3:x-amz-server-side-encryption") {
 				key, op = c.Key, c.Operator
@@ -270,8 +277,20 @@ func DenyUnencryptedFix(b *model.Bucket, st *iam.Statement) string {
 	if sx.Form == model.FormBlocks {
 		where = "add this condition block to it"
 	}
-	return fmt.Sprintf("deny only uploads that ask for the wrong encryption, and let default encryption handle uploads that ask for none: keep the %s condition of %s and %s (both must then hold for the Deny to apply):\n%s",
+	fix := fmt.Sprintf("deny only uploads that ask for the wrong encryption, and let default encryption handle uploads that ask for none: keep the %s condition of %s and %s (both must then hold for the Deny to apply):\n%s",
 		op, name, where, sx.RenderCondition(Cond{Op: "Null", Key: key, Values: []string{"false"}}))
+	if k := KeyARNText(ix, b); k != "" {
+		var out []string
+		for _, r := range RequireKMS(b, k, sid)[1:] {
+			out = append(out, sx.Render(r))
+		}
+		sep := ",\n"
+		if sx.Form == model.FormYAML || sx.Form == model.FormBlocks {
+			sep = "\n"
+		}
+		fix += "\nto require the key " + k + " itself, add these two statements next to it: they deny uploads that name another key, and uploads that ask for SSE-KMS without naming one (S3 would use aws/s3, which CloudFront can't decrypt); uploads that name none still get the default encryption under the key:\n" + strings.Join(out, sep)
+	}
+	return fix
 }
 
 // perimeterFix exempts CloudFront's requests from a perimeter Deny, in
