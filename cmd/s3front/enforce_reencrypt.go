@@ -9,10 +9,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -50,6 +53,8 @@ func newReencryptCmd(e *env) *cobra.Command {
 		noCkpt     bool
 		noBK       bool
 		progress   string
+		batch      bool
+		bo         enforce.BatchOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "reencrypt --bucket BUCKET [--key ARN|alias] [--apply]",
@@ -118,6 +123,20 @@ CloudFront). --no-interlock skips that check.`,
 			if err != nil {
 				return err
 			}
+			if batch {
+				o.Checkpoint = ""
+				rep, err := enforce.ReencryptBatch(ctx, awsconfig.S3(cfg), kms.NewFromConfig(cfg), s3control.NewFromConfig(cfg), sts.NewFromConfig(cfg), o, bo)
+				if rep != nil && rep.ReencryptReport != nil {
+					if werr := writeBatch(e.stdout, rep, format); werr != nil {
+						return werr
+					}
+				}
+				if errors.Is(err, enforce.ErrRefused) {
+					fmt.Fprintf(e.stderr, "s3front: %v\n", err)
+					return &exitError{code: exitFindings}
+				}
+				return err
+			}
 			rep, err := enforce.Reencrypt(ctx, awsconfig.S3(cfg), kms.NewFromConfig(cfg), o)
 			if rep != nil {
 				if werr := writeReencrypt(e.stdout, rep, format, o.Checkpoint); werr != nil {
@@ -157,9 +176,50 @@ CloudFront). --no-interlock skips that check.`,
 	f.BoolVar(&o.NoInterlock, "no-interlock", false, "copy without asking the interlock (at your own risk)")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.StringVar(&progress, "progress", "auto", "progress bar on stderr: auto (on a terminal), always or never")
+	f.BoolVar(&batch, "batch", false, "create S3 Batch Operations copy jobs instead of copying in process")
+	f.StringVar(&bo.RoleARN, "batch-role", "", "with --batch: the IAM role `ARN` the jobs run as")
+	f.StringVar(&bo.WorkBucket, "work-bucket", "", "with --batch: the `bucket` for manifests and completion reports")
+	f.StringVar(&bo.Inventory, "inventory", "", "with --batch: build the manifest from this S3 Inventory report (`s3://.../manifest.json`) instead of a listing")
+	f.StringVar(&bo.Account, "account", "", "with --batch: the account `ID` that runs the jobs (default: the caller's)")
 	aws.register(cmd)
 	in.register(cmd)
 	return cmd
+}
+
+func writeBatch(w io.Writer, rep *enforce.BatchReport, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	mode := "dry run"
+	if rep.Apply {
+		mode = "apply"
+	}
+	fmt.Fprintf(w, "bucket %s, key %s (S3 Batch Operations, %s)\n", rep.Bucket, rep.KeyARN, mode)
+	writeInterlock(w, rep.Interlock, rep.Note)
+	for _, j := range rep.Jobs {
+		id := "would create"
+		if j.JobID != "" {
+			id = "job " + j.JobID
+		}
+		fmt.Fprintf(w, "  %s: %d objects (%s) of storage class %s, manifest %s\n", id, j.Objects, reencrypt.Bytes(j.Bytes), j.StorageClass, j.Manifest)
+	}
+	if len(rep.Jobs) == 0 {
+		fmt.Fprintln(w, "  no objects to copy")
+	}
+	var whys []string
+	for why := range rep.Excluded {
+		whys = append(whys, why)
+	}
+	sort.Strings(whys)
+	for _, why := range whys {
+		fmt.Fprintf(w, "  left out: %d %s\n", rep.Excluded[why], why)
+	}
+	if !rep.Apply && len(rep.Jobs) > 0 {
+		fmt.Fprintln(w, "run again with --apply --batch-role ARN to upload the manifests and create the jobs (the role's policies: --format json)")
+	}
+	return nil
 }
 
 func writeReencrypt(w io.Writer, rep *enforce.ReencryptReport, format, checkpoint string) error {

@@ -63,6 +63,18 @@ var ErrRefused = errors.New("refused by the interlock")
 
 // Reencrypt resolves the key, asks the interlock, and runs the engine.
 func Reencrypt(ctx context.Context, s3c ReencryptS3, kc KeyDescriber, o ReencryptOptions) (*ReencryptReport, error) {
+	rep, err := prepare(ctx, s3c, kc, &o)
+	if err != nil {
+		return rep, err
+	}
+	res, err := reencrypt.Run(ctx, s3c, o.Options)
+	rep.Result = res
+	return rep, err
+}
+
+// prepare resolves the key into o.KeyARN and asks the interlock; it
+// returns ErrRefused (with the report) when the interlock refuses.
+func prepare(ctx context.Context, s3c ReencryptS3, kc KeyDescriber, o *ReencryptOptions) (*ReencryptReport, error) {
 	rep := &ReencryptReport{Bucket: o.Bucket, Apply: o.Apply}
 	keyRef := o.Key
 	if keyRef == "" {
@@ -112,9 +124,7 @@ func Reencrypt(ctx context.Context, s3c ReencryptS3, kc KeyDescriber, o Reencryp
 			return rep, fmt.Errorf("%w: %s", ErrRefused, why)
 		}
 	}
-	res, err := reencrypt.Run(ctx, s3c, o.Options)
-	rep.Result = res
-	return rep, err
+	return rep, nil
 }
 
 // verdictFor asks the interlock about bucket name of estate, with the

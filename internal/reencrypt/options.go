@@ -58,6 +58,16 @@ type Options struct {
 	Log io.Writer
 	// Seed seeds the backoff jitter (0: time-based); tests fix it.
 	Seed int64
+	// Plan, when set, receives every object a dry run would copy, one
+	// call at a time (to build an S3 Batch Operations manifest).
+	Plan func(Planned)
+}
+
+// Planned is an object a dry run would copy, with what a copy must keep.
+type Planned struct {
+	Key, VersionID, StorageClass         string
+	Size                                 int64
+	WebsiteRedirect, LockMode, LegalHold string
 }
 
 // MaxCopySize is the largest object one CopyObject can copy (5 GiB).

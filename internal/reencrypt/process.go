@@ -49,6 +49,11 @@ func (r *run) process(ctx context.Context, key string) (string, int64, string) {
 					return resSkipped, 0, ErrNoChange.Error()
 				}
 			}
+			if r.opts.Plan != nil {
+				r.mu.Lock()
+				r.opts.Plan(Planned{Key: o.Key, VersionID: o.VersionID, StorageClass: o.StorageClass, Size: o.Size, WebsiteRedirect: o.WebsiteRedirect, LockMode: o.LockMode, LegalHold: o.LegalHold})
+				r.mu.Unlock()
+			}
 			return resWould, o.Size, ""
 		}
 		var acl *aclRecord
