@@ -52,15 +52,15 @@ type Options struct {
 	Checkpoint string
 	// Progress receives a progress line, carriage-return updated (pass a
 	// terminal's stderr, or nil).
-	Progress io.Writer
+	Progress io.Writer `json:"-"`
 	// Log receives one line per object that failed or was skipped for a
 	// reason other than being under the key already (nil: none).
-	Log io.Writer
+	Log io.Writer `json:"-"`
 	// Seed seeds the backoff jitter (0: time-based); tests fix it.
 	Seed int64
 	// Plan, when set, receives every object a dry run would copy, one
 	// call at a time (to build an S3 Batch Operations manifest).
-	Plan func(Planned)
+	Plan func(Planned) `json:"-"`
 }
 
 // Planned is an object a dry run would copy, with what a copy must keep.
