@@ -24,22 +24,11 @@ import (
 	"github.com/s3front/s3front/internal/reencrypt"
 )
 
-// awsFlags are the identity flags of commands that call AWS.
-type awsFlags struct {
-	profile, region, roleARN, externalID, session string
-}
-
-func (a *awsFlags) register(c *cobra.Command) {
-	f := c.Flags()
-	f.StringVar(&a.profile, "profile", "", "AWS shared config `profile` (default: the standard credential chain)")
-	f.StringVar(&a.region, "region", "", "AWS `Region` (default: the profile's, or AWS_REGION)")
-	f.StringVar(&a.roleARN, "role-arn", "", "assume this role `ARN` first")
-	f.StringVar(&a.externalID, "external-id", "", "external `ID` for --role-arn")
-	f.StringVar(&a.session, "session-name", "s3front", "session `name` for --role-arn")
-}
-
-func (a *awsFlags) options(attempts int) awsconfig.Options {
-	return awsconfig.Options{Profile: a.profile, Region: a.region, RoleARN: a.roleARN, ExternalID: a.externalID, SessionName: a.session, MaxAttempts: attempts}
+// writeOptions are the options of the SDK configuration enforce writes
+// with: the identity flags of the live read, the SDK's retries as asked.
+func (f *awsFlags) writeOptions(e *env, attempts int) awsconfig.Options {
+	return awsconfig.Options{Profile: f.profile, Region: f.region, RoleARN: f.roleARN, ExternalID: f.externalID,
+		SessionName: f.sessionName, MaxAttempts: attempts, DialContext: e.awsDial}
 }
 
 func newReencryptCmd(e *env) *cobra.Command {
@@ -112,14 +101,24 @@ CloudFront). --no-interlock skips that check.`,
 			o.Log = e.stderr
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			if len(inputs) > 0 {
+			switch {
+			case aws.enabled && len(inputs) > 0:
+				return usageError{errors.New("--aws and --input both describe what reads the bucket: give one")}
+			case aws.enabled:
+				cfg, _, err := aws.load(ctx, e, false)
+				if err != nil {
+					return err
+				}
+				o.Estate, o.EstateComplete = cfg, true
+			case len(inputs) > 0:
 				cfg, err := in.load(ctx, e, inputs)
 				if err != nil {
 					return err
 				}
 				o.Estate = cfg
 			}
-			cfg, err := awsconfig.Load(ctx, aws.options(1))
+			o.Concurrency = aws.concurrency
+			cfg, err := awsconfig.Load(ctx, aws.writeOptions(e, 1))
 			if err != nil {
 				return err
 			}
@@ -165,14 +164,13 @@ CloudFront). --no-interlock skips that check.`,
 	f.BoolVar(&o.Apply, "apply", false, "copy (default: dry run, count only)")
 	f.BoolVar(&o.DeleteOldVersions, "delete-old-versions", false, "in a versioned bucket, delete the version each copy was made from")
 	f.BoolVar(&noBK, "no-bucket-key", false, "copy without an S3 Bucket Key (default: with one)")
-	f.IntVar(&o.Concurrency, "concurrency", 16, "objects copied at a time")
 	f.Float64Var(&o.Rate, "rate", 0, "at most this many requests a `second` (0: no limit)")
 	f.IntVar(&o.Retries, "retries", 10, "retries of a failed call, with exponential backoff")
 	f.Int64Var(&o.MultipartThreshold, "multipart-threshold", reencrypt.MaxCopySize, "copy objects larger than this many `bytes` in parts (at most 5 GiB)")
 	f.Int64Var(&o.PartSize, "part-size", 512<<20, "part size in `bytes` for multipart copies")
 	f.StringVar(&checkpoint, "checkpoint", "", "journal `file` to resume from (default: s3front-reencrypt-BUCKET.checkpoint)")
 	f.BoolVar(&noCkpt, "no-checkpoint", false, "keep no checkpoint")
-	f.StringArrayVar(&inputs, "input", nil, "Terraform, CloudFormation or snapshot `path` holding what reads the bucket, for the interlock (repeatable)")
+	f.StringArrayVar(&inputs, "input", nil, "Terraform, CloudFormation or snapshot `path` holding what reads the bucket, for the interlock (repeatable; or --aws to read it live)")
 	f.BoolVar(&o.NoInterlock, "no-interlock", false, "copy without asking the interlock (at your own risk)")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.StringVar(&progress, "progress", "auto", "progress bar on stderr: auto (on a terminal), always or never")

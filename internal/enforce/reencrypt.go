@@ -39,7 +39,10 @@ type ReencryptOptions struct {
 	Key string
 	// Estate is a model of what reads the bucket (a live read, a snapshot,
 	// Terraform or CloudFormation), for the interlock; nil means none.
-	Estate *model.Config
+	// EstateComplete says it holds every distribution of the account (a
+	// live read): a bucket no origin names is then read by none.
+	Estate         *model.Config
+	EstateComplete bool
 	// NoInterlock skips the interlock (the user takes the risk).
 	NoInterlock bool
 }
@@ -107,7 +110,7 @@ func prepare(ctx context.Context, s3c ReencryptS3, kc KeyDescriber, o *Reencrypt
 			return rep, fmt.Errorf("%w: %s\nhint: pass --input with the Terraform, CloudFormation or snapshot that holds the bucket's distributions, or --no-interlock to copy at your own risk", ErrRefused, rep.Note)
 		}
 	default:
-		v, note, err := verdictFor(ctx, o.Estate, o.Bucket, arn, o.BucketKey)
+		v, note, err := verdictFor(ctx, o.Estate, o.EstateComplete, o.Bucket, arn, o.BucketKey)
 		if err != nil {
 			return nil, err
 		}
@@ -129,11 +132,14 @@ func prepare(ctx context.Context, s3c ReencryptS3, kc KeyDescriber, o *Reencrypt
 
 // verdictFor asks the interlock about bucket name of estate, with the
 // objects under the key.
-func verdictFor(ctx context.Context, estate *model.Config, name, keyARN string, bucketKey bool) (*Verdict, string, error) {
+func verdictFor(ctx context.Context, estate *model.Config, complete bool, name, keyARN string, bucketKey bool) (*Verdict, string, error) {
 	ix := sim.NewIndex(estate)
 	b, found := ix.Bucket(name)
 	note := ""
 	switch {
+	case b == nil && complete:
+		return &Verdict{Bucket: name, Resource: name, Safe: true, Status: interlock.Safe, Readers: []string{}, Breaks: []interlock.Break{}, First: []interlock.Step{}},
+			"no CloudFront distribution of the account reads the bucket", nil
 	case b == nil:
 		return nil, fmt.Sprintf("cannot determine who reads the bucket: the estate holds no bucket named %s", name), nil
 	case found != ident.True:
