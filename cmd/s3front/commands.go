@@ -15,5 +15,6 @@ var commands = []func(*env) *cobra.Command{
 	newFixCmd,
 	newMigrateCmd,
 	newEnforceCmd,
+	newLambdaCmd,
 	newVersionCmd,
 }

@@ -133,6 +133,15 @@ func prepare(ctx context.Context, s3c ReencryptS3, kc KeyDescriber, o *Reencrypt
 // verdictFor asks the interlock about bucket name of estate, with the
 // objects under the key.
 func verdictFor(ctx context.Context, estate *model.Config, complete bool, name, keyARN string, bucketKey bool) (*Verdict, string, error) {
+	return VerdictFor(ctx, estate, complete, name, keyARN, bucketKey, true)
+}
+
+// VerdictFor asks the interlock about bucket name of estate under the key
+// keyARN (objects: the bucket's objects too, as re-encryption does);
+// complete says the estate holds every distribution (a live read), so a
+// bucket none reads is safe. The note says what was assumed to match the
+// bucket and key to the estate, or why there is no verdict (nil).
+func VerdictFor(ctx context.Context, estate *model.Config, complete bool, name, keyARN string, bucketKey, objects bool) (*Verdict, string, error) {
 	ix := sim.NewIndex(estate)
 	b, found := ix.Bucket(name)
 	note := ""
@@ -156,7 +165,7 @@ func verdictFor(ctx context.Context, estate *model.Config, complete bool, name, 
 			}
 		}
 	}
-	t.Objects = true
+	t.Objects = objects
 	v, err := interlock.Check(ctx, estate, b, t)
 	if err != nil {
 		return nil, "", err

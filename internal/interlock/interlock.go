@@ -33,6 +33,9 @@ type Target struct {
 	// KeyID is how the default encryption names the key: its ARN for a
 	// live account, the key's reference (aws_kms_key.web.arn) otherwise.
 	KeyID string
+	// Ref is the key as the caller named it (an ARN that the model may
+	// spell as a symbol): a default encryption naming it is compliant.
+	Ref string
 	// BucketKey asks for an S3 Bucket Key.
 	BucketKey bool
 	// Objects also puts the bucket's known objects under the key (what
@@ -222,7 +225,7 @@ func compliant(ix *sim.Index, enc model.Encryption, t Target) bool {
 	if !enc.Algorithm.Is("aws:kms") || !enc.KeyID.Known || enc.KeyID.V == "" {
 		return false
 	}
-	if ident.Equal(enc.KeyID.V, t.KeyID) == ident.True {
+	if ident.Equal(enc.KeyID.V, t.KeyID) == ident.True || (t.Ref != "" && enc.KeyID.V == t.Ref) {
 		return t.BucketKey == false || enc.BucketKey.Is(true)
 	}
 	if t.Key == nil {
@@ -404,7 +407,7 @@ func (v *Verdict) String() string {
 // aws_kms_key.web) in cfg. A key the model does not hold gives a target
 // whose key is nil: paths that need its policy stay unknown.
 func TargetFor(cfg *model.Config, ref string, bucketKey bool) Target {
-	t := Target{KeyID: ref, BucketKey: bucketKey}
+	t := Target{KeyID: ref, Ref: ref, BucketKey: bucketKey}
 	for _, k := range cfg.Keys {
 		if k.Ref == ref || strings.TrimSuffix(ref, ".arn") == k.Ref || strings.TrimSuffix(ref, ".key_id") == k.Ref {
 			t.Key = k

@@ -64,6 +64,17 @@ func (r *reader) readKeys(ctx context.Context, accts []*account, buckets []*mode
 			add(b, o.Encryption)
 		}
 	}
+	// Keys asked for by name (the key buckets are to be switched to).
+	for _, ref := range r.opts.Keys {
+		u := keyUse{ref: ref, src: model.Src{Resource: ref}}
+		if arn := parseKeyARN(ref); arn.ok {
+			u.region, u.account = arn.region, arn.account
+		}
+		k := u.account + "|" + u.region + "|" + u.ref
+		if _, ok := uses[k]; !ok {
+			uses[k] = u
+		}
+	}
 	var keysOrder []string
 	for k := range uses {
 		keysOrder = append(keysOrder, k)

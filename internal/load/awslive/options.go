@@ -32,6 +32,10 @@ type Options struct {
 	// assumes RoleName. Empty means the caller's account only.
 	Accounts []string
 	RoleName string
+	// Keys names KMS keys (ARNs, or aliases of the home Region) to read
+	// besides those the buckets use: the key buckets are to be switched
+	// to, whose policy decides whether CloudFront can decrypt.
+	Keys []string
 	// Sample is the number of newest objects read per origin bucket
 	// (HEAD, and the object ACL unless ACLs are disabled), beside the
 	// default root object and error pages; 0 means the default (20), a
