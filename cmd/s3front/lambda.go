@@ -55,7 +55,7 @@ and for EventBridge events), S3FRONT_BUCKET_KEY=true, S3FRONT_SAMPLE
 Outside Lambda, --event FILE evaluates one event and prints the result;
 evaluations are sent to Config only with --send.`,
 		Example: `  s3front lambda --event config-event.json --input infra/ --key arn:aws:kms:us-east-1:111122223333:key/...`,
-		Args: cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()

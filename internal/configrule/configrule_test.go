@@ -20,14 +20,18 @@ import (
 
 const key = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666"
 
-type fakeConfig struct{ got []*configservice.PutEvaluationsInput }
+type fakeConfig struct {
+	got []*configservice.PutEvaluationsInput
+}
 
 func (f *fakeConfig) PutEvaluations(_ context.Context, in *configservice.PutEvaluationsInput, _ ...func(*configservice.Options)) (*configservice.PutEvaluationsOutput, error) {
 	f.got = append(f.got, in)
 	return &configservice.PutEvaluationsOutput{}, nil
 }
 
-type fakeS3 struct{ enc map[string]types.ServerSideEncryptionRule }
+type fakeS3 struct {
+	enc map[string]types.ServerSideEncryptionRule
+}
 
 func (f *fakeS3) ListBuckets(context.Context, *s3.ListBucketsInput, ...func(*s3.Options)) (*s3.ListBucketsOutput, error) {
 	var out s3.ListBucketsOutput
