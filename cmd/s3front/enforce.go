@@ -15,6 +15,7 @@ objects) under the key, and a change that would break one is refused, with
 the distribution, the path and what to do first. Every subcommand is a dry
 run unless --apply is given.`,
 	}
+	cmd.AddCommand(newEncryptionCmd(e))
 	cmd.AddCommand(newReencryptCmd(e))
 	return cmd
 }

@@ -19,9 +19,11 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/s3front/s3front"
 	"github.com/s3front/s3front/internal/awsconfig"
 	"github.com/s3front/s3front/internal/enforce"
 	"github.com/s3front/s3front/internal/reencrypt"
+	"github.com/s3front/s3front/model"
 )
 
 // writeOptions are the options of the SDK configuration enforce writes
@@ -105,11 +107,15 @@ CloudFront). --no-interlock skips that check.`,
 			case aws.enabled && len(inputs) > 0:
 				return usageError{errors.New("--aws and --input both describe what reads the bucket: give one")}
 			case aws.enabled:
-				cfg, _, err := aws.load(ctx, e, false)
-				if err != nil {
-					return err
+				o.EstateFunc = func(ctx context.Context, keyARN string) (*model.Config, error) {
+					opts := aws.options(e)
+					opts.Keys = []string{keyARN}
+					cfg, _, err := s3front.LoadAWS(ctx, opts)
+					if err != nil {
+						return nil, usageError{err}
+					}
+					return cfg, nil
 				}
-				o.Estate, o.EstateComplete = cfg, true
 			case len(inputs) > 0:
 				cfg, err := in.load(ctx, e, inputs)
 				if err != nil {

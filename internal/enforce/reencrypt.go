@@ -43,6 +43,10 @@ type ReencryptOptions struct {
 	// live read): a bucket no origin names is then read by none.
 	Estate         *model.Config
 	EstateComplete bool
+	// EstateFunc, when set, reads the estate once the key is resolved (a
+	// live read that must include the key's policy); it sets Estate and
+	// EstateComplete.
+	EstateFunc func(ctx context.Context, keyARN string) (*model.Config, error) `json:"-"`
 	// NoInterlock skips the interlock (the user takes the risk).
 	NoInterlock bool
 }
@@ -100,6 +104,13 @@ func prepare(ctx context.Context, s3c ReencryptS3, kc KeyDescriber, o *Reencrypt
 	}
 	rep.KeyARN = arn
 	o.KeyARN = arn
+	if o.EstateFunc != nil && !o.NoInterlock {
+		estate, err := o.EstateFunc(ctx, arn)
+		if err != nil {
+			return nil, err
+		}
+		o.Estate, o.EstateComplete = estate, true
+	}
 	switch {
 	case o.NoInterlock:
 		rep.Note = "interlock skipped (--no-interlock)"
