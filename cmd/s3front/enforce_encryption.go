@@ -67,6 +67,9 @@ safe buckets (a unified diff); --apply writes it.
 			if !aws.enabled && len(args) == 0 {
 				return usageError{errors.New("give --aws for the live account, or the PATH of a Terraform configuration or CloudFormation template")}
 			}
+			if o.Apply && len(aws.accounts) > 0 {
+				return usageError{errors.New("--apply changes one account at a time: drop --accounts (use --role-arn to act in another account)")}
+			}
 			if o.FixFirst && !o.Apply {
 				return usageError{errors.New("--fix-first changes the account: it needs --apply")}
 			}

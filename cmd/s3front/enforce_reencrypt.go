@@ -104,6 +104,8 @@ CloudFront). --no-interlock skips that check.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			switch {
+			case len(aws.accounts) > 0:
+				return usageError{errors.New("reencrypt works on one bucket of one account: drop --accounts (use --role-arn to act in another account)")}
 			case aws.enabled && len(inputs) > 0:
 				return usageError{errors.New("--aws and --input both describe what reads the bucket: give one")}
 			case aws.enabled:
