@@ -186,7 +186,7 @@ CloudFront). --no-interlock skips that check.`,
 	f.StringVar(&bo.RoleARN, "batch-role", "", "with --batch: the IAM role `ARN` the jobs run as")
 	f.StringVar(&bo.WorkBucket, "work-bucket", "", "with --batch: the `bucket` for manifests and completion reports")
 	f.StringVar(&bo.Inventory, "inventory", "", "with --batch: build the manifest from this S3 Inventory report (`s3://.../manifest.json`) instead of a listing")
-	f.StringVar(&bo.Account, "account", "", "with --batch: the account `ID` that runs the jobs (default: the caller's)")
+	f.StringVar(&bo.Account, "batch-account", "", "with --batch: the account `ID` that runs the jobs (default: the caller's)")
 	aws.register(cmd)
 	in.register(cmd)
 	return cmd
