@@ -70,7 +70,7 @@ func EncryptionStatic(ctx context.Context, cfg *model.Config, o EncryptionOption
 				return nil, nil, err
 			}
 		}
-		bp.Patch = edit.Unified(file, before, newSrc)
+		bp.Patch = edit.UnifiedDiff(file, before, newSrc, false)
 		files[file] = newSrc
 		if o.Apply {
 			bp.Applied = append(bp.Applied, "default encryption set to SSE-KMS under "+bp.KeyARN+" with a Bucket Key in "+file)
