@@ -78,7 +78,11 @@ func (s *simulator) describe(p *Path, oc *originCtx, c *Cause) {
 		c.Fix = fmt.Sprintf("point the origin at the bucket's REST endpoint (%s), configure it as an S3 origin with origin access control, and grant it: %s\nIf you used the website endpoint for index documents in subfolders, add a CloudFront Function on viewer requests that appends index.html", regionalDomainText(b), bg.text)
 		c.propose(bg)
 	case "foreign-object-owner":
-		c.Message = fmt.Sprintf("%s uploads into %s, whose Object Ownership is %s: the uploading account owns those objects, and the bucket policy's grant to %s's origin applies only to objects the bucket owner owns, so %s fails (%s)", ident.Render(p.Uploader), bucketName, b.Ownership.V, dist, which, failure)
+		if p.Uploader != "" {
+			c.Message = fmt.Sprintf("%s uploads into %s, whose Object Ownership is %s: the uploading account owns those objects, and the bucket policy's grant to %s's origin applies only to objects the bucket owner owns, so %s fails (%s)", ident.Render(p.Uploader), bucketName, b.Ownership.V, dist, which, failure)
+		} else {
+			c.Message = fmt.Sprintf("object %s of %s is owned by %s, not by the bucket owner, and the bucket's Object Ownership is %s: the bucket policy's grant to %s's origin applies only to objects the bucket owner owns, so a viewer GET of %s fails (%s)", p.Key, bucketName, objectOwner(b, p.Key), b.Ownership.V, dist, p.URLPath, failure)
+		}
 		c.Fix = "set Object Ownership to BucketOwnerEnforced (" + Spell(b.Ref, "aws_s3_bucket_ownership_controls rule { object_ownership = \"BucketOwnerEnforced\" }", "OwnershipControls: {Rules: [{ObjectOwnership: BucketOwnerEnforced}]}") + "), which makes the bucket owner own every object; objects written before the change stay owned by the uploader, so copy them in place as the bucket owner afterwards"
 	case "kms-key-unusable":
 		c.Message = fmt.Sprintf("%s: %s fails through %s (%s)", lastFailDetail(p), which, dist, failure)
@@ -324,4 +328,15 @@ func (s *simulator) uploadDenied(p *Path, oc *originCtx, c *Cause, failure strin
 	c.propose(bg)
 	return fmt.Sprintf("cache behavior %s of %s allows %s, but the bucket policy of %s does not allow %s for cloudfront.amazonaws.com from %s: every such request fails (%s)", quote(patternOf(oc.b)), d.Ref, method, b.Ref, action, d.Ref, failure),
 		bg.text + "\n(or remove the method from the behavior's allowed methods if viewers should not " + strings.TrimSuffix(verb, "s") + ")"
+}
+
+// objectOwner names the owner of the existing object key of b, as the
+// input states it.
+func objectOwner(b *model.Bucket, key string) string {
+	for _, o := range b.Objects {
+		if o.Key.Known && o.Key.V == key && o.Owner.Known {
+			return "account " + ident.Render(o.Owner.V)
+		}
+	}
+	return "another account"
 }

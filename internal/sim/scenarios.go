@@ -337,7 +337,7 @@ func (s *simulator) getExisting(oc *originCtx) []*Path {
 		p := s.newPath(oc, ViewerGetExisting, url)
 		if s.front(p, oc) {
 			enc := encryption{alg: obj.Encryption.Algorithm, keyID: obj.Encryption.KeyID, bucketKey: obj.Encryption.BucketKey, what: "object " + key}
-			s.read(p, oc, enc, obj.Owner, "declared owner", Now)
+			s.read(p, oc, enc, obj.Owner, ownerBasis(obj), Now)
 		}
 		out = append(out, p)
 	}
@@ -532,4 +532,13 @@ func modeText(oc *originCtx) string {
 		return "origin access control with signing behavior " + oc.oac.SigningBehavior.V
 	}
 	return "unsigned"
+}
+
+// ownerBasis says where an existing object's owner comes from: S3's answer
+// for an object read from a live account, the input's declaration otherwise.
+func ownerBasis(obj *model.Object) string {
+	if strings.HasPrefix(obj.Owner.Src.File, "arn:") || strings.HasPrefix(obj.Src.File, "arn:") {
+		return "owner as S3 reports it"
+	}
+	return "declared owner"
 }

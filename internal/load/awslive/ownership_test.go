@@ -53,6 +53,21 @@ func TestObjectOwnersLive(t *testing.T) {
 			t.Errorf("viewer-get-existing %s: %q, want %q", k, got[k], w)
 		}
 	}
+	for _, p := range paths(rep, "viewer-get-existing") {
+		if p.Key != "partner/upload.html" {
+			continue
+		}
+		for _, h := range p.Trace {
+			if h.Hop == "ownership" && !strings.Contains(h.Detail, "(owner as S3 reports it)") {
+				t.Errorf("ownership hop of a live object: %s", h.Detail)
+			}
+		}
+	}
+	for _, f := range rep.Findings {
+		if f.Rule == "foreign-object-owner" && !strings.HasPrefix(f.Message, "object partner/upload.html of ") {
+			t.Errorf("foreign-object-owner message: %s", f.Message)
+		}
+	}
 	if b := bucket(cfg, "owners"); b.Ownership.V != "ObjectWriter" {
 		t.Errorf("ownership of a bucket without ownership controls: %+v, want ObjectWriter", b.Ownership)
 	}
