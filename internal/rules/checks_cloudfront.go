@@ -339,7 +339,7 @@ func checkUnresolved(p *pass) {
 		if at.Resource == "" || at.Resource == u.What {
 			// The finding's resource names the input: don't repeat it.
 			at.Resource = u.What
-			msg = "cannot be determined offline: " + u.Why
+			msg = "cannot be determined from the input: " + u.Why
 		}
 		if len(paths) > 0 {
 			msg += fmt.Sprintf("; %d simulated path(s) stay unknown because of it", len(paths))

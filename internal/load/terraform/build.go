@@ -217,12 +217,12 @@ func (b *builder) missing(in *instance, a *evAttr) string {
 	if names := inputNames(a.marked()); len(names) > 0 {
 		text := b.l.exprText(a.expr)
 		if len(names) == 1 && names[0] == text {
-			return what + " is ${" + text + "}, which s3front cannot know offline"
+			return what + " is ${" + text + "}, which the input does not fix"
 		}
 		for i, n := range names {
 			names[i] = "${" + n + "}"
 		}
-		return what + " = " + text + " depends on " + strings.Join(names, ", ") + ", which s3front cannot know offline"
+		return what + " = " + text + " depends on " + strings.Join(names, ", ") + ", which the input does not fix"
 	}
 	return what + " = " + b.l.exprText(a.expr) + " is not known before apply"
 }

@@ -785,7 +785,7 @@ func hasAnySymbol(v cty.Value) bool {
 // messages.
 func dependsOn(v cty.Value) string {
 	if names := exprInputs(v); names != "" {
-		return names + ", which s3front cannot know offline"
+		return names + ", which the input does not fix"
 	}
-	return "a value s3front cannot know offline"
+	return "a value the input does not fix"
 }
