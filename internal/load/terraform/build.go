@@ -314,9 +314,9 @@ func (b *builder) findBucket(in *instance) *model.Bucket {
 	a := in.body.attr("bucket")
 	name, ok := strVal(attrVal(a))
 	if !ok {
-		why := "the bucket it configures is not known offline"
+		why := "the bucket it configures is not known from the input"
 		if isSet(a) {
-			why = "the bucket it configures is not known offline (" + b.missing(in, a) + ")"
+			why = "the bucket it configures is not known from the input (" + b.missing(in, a) + ")"
 		}
 		b.l.unresolvedAt(in.src.Pos, in.addr, why+", so the setting is not applied to any bucket")
 		return nil
@@ -354,7 +354,7 @@ func (b *builder) findKey(in *instance, attr string) *model.Key {
 	a := in.body.attr(attr)
 	id, ok := strVal(attrVal(a))
 	if !ok {
-		why := "the KMS key it refers to is not known offline"
+		why := "the KMS key it refers to is not known from the input"
 		if isSet(a) {
 			why += " (" + b.missing(in, a) + ")"
 		}

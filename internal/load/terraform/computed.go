@@ -89,7 +89,7 @@ func computedAttrs(l *loader, addr string, mode resMode, typ string, body *evBlo
 					id = mp.ID
 					name = mp.Name
 				} else if l != nil {
-					l.unresolvedAt(body.pos, addr, "only AWS managed policies are resolved by name offline; "+strconvQuote(ident.Render(s))+" is not one of them, so its settings are unknown")
+					l.unresolvedAt(body.pos, addr, "only AWS managed policies are resolved by name without a live account; "+strconvQuote(ident.Render(s))+" is not one of them, so its settings are unknown")
 				}
 			}
 			out["id"] = str(id)

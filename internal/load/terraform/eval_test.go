@@ -197,7 +197,7 @@ resource "aws_s3_bucket" "x" {
 }`}, "aws_s3_bucket.x for_each", "left out"},
 		{"data source not read offline", map[string]string{"main.tf": `
 data "aws_acm_certificate" "c" { domain = "example.com" }
-resource "aws_s3_bucket" "x" { bucket = data.aws_acm_certificate.c.arn }`}, "data.aws_acm_certificate.c", "not read offline"},
+resource "aws_s3_bucket" "x" { bucket = data.aws_acm_certificate.c.arn }`}, "data.aws_acm_certificate.c", "read by Terraform at plan time, not from the files"},
 		{"module directory missing", map[string]string{"main.tf": `module "m" { source = "./nowhere" }`}, `module "m"`, "no Terraform files"},
 		{"bucket of a split resource not declared", map[string]string{"main.tf": `
 resource "aws_s3_bucket_policy" "p" {

@@ -461,7 +461,7 @@ func (l *loader) evalProblem(diags hcl.Diagnostics, expr hcl.Expression) {
 			if name != "" {
 				what = "function " + name + "()"
 			}
-			l.unresolved(rng, what, "s3front does not evaluate this function offline; values that depend on it are unknown")
+			l.unresolved(rng, what, "s3front does not evaluate this function (its value comes from outside the files); values that depend on it are unknown")
 			continue
 		}
 		msg, _ := diagText(d)

@@ -126,7 +126,7 @@ func (l *loader) docList(a *evAttr) []*policyDoc {
 		}
 	}
 	if texts == nil {
-		l.unresolvedAt(a.pos, a.name, "the policy documents to merge are not known offline, so the merged policy leaves them out")
+		l.unresolvedAt(a.pos, a.name, "the policy documents to merge are not known from the input, so the merged policy leaves them out")
 		return nil
 	}
 	var out []*policyDoc

@@ -364,7 +364,7 @@ func (n *resNode) value(rng hcl.Range) cty.Value {
 	}
 	if n.cfg.mode == dataMode && !modelledData[n.cfg.typ] {
 		n.mi.l.unresolvedOnce(n.cfg.rng, n.mi.prefix()+n.cfg.key(),
-			"data sources are not read offline; values that depend on it are unknown (scan `terraform show -json` output to use the values Terraform read)")
+			"data sources are read by Terraform at plan time, not from the files; values that depend on it are unknown (scan `terraform show -json` output to use the values Terraform read)")
 	}
 	if n.val == cty.NilVal {
 		vals := make([]cty.Value, len(n.insts))
