@@ -138,6 +138,13 @@ func (s *settings) load(e *env, cmd *cobra.Command, args []string, in *inputFlag
 	if !fl.Changed("fail-on") && c.FailOn != "" {
 		*failOn = c.FailOn
 	}
+	if len(c.Exclude) > 0 {
+		wd, err := os.Getwd()
+		if err != nil {
+			return inputError{err}
+		}
+		in.exclude = append(c.DiscoveryExcludes(wd), in.exclude...)
+	}
 	in.varFiles = append(append([]string(nil), c.VarFiles...), in.varFiles...)
 	in.vars = append(append([]string(nil), c.Vars...), in.vars...)
 	in.paramFiles = append(append([]string(nil), c.ParameterFiles...), in.paramFiles...)

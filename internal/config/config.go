@@ -54,8 +54,9 @@ type Config struct {
 	Enable, Disable []string
 	// Severity overrides rule severities.
 	Severity map[string]report.Severity
-	// Exclude are path globs (relative to Dir) whose findings are not
-	// reported.
+	// Exclude are path globs (relative to Dir): what they match is not
+	// searched for configurations ([Config.DiscoveryExcludes]), and
+	// findings located in files they match are not reported.
 	Exclude []string
 	// Terraform variables and CloudFormation parameters.
 	VarFiles       []string
@@ -483,6 +484,34 @@ func (c *Config) Apply(r *report.Report) int {
 	}
 	r.Sort()
 	return dropped
+}
+
+// DiscoveryExcludes returns the exclude patterns as discovery's
+// --exclude takes them: relative to the working directory wd. A pattern
+// with a slash is anchored at the file's directory, so it gets that
+// directory as a prefix; one without a slash matches a name at any depth
+// and stays as it is.
+func (c *Config) DiscoveryExcludes(wd string) []string {
+	if c == nil {
+		return nil
+	}
+	rel, err := filepath.Rel(wd, c.Dir)
+	if err != nil {
+		rel = c.Dir
+	}
+	rel = filepath.ToSlash(rel)
+	var out []string
+	for _, pat := range c.Exclude {
+		neg := ""
+		if strings.HasPrefix(pat, "!") {
+			neg, pat = "!", pat[1:]
+		}
+		if strings.Contains(strings.TrimSuffix(pat, "/"), "/") && rel != "." {
+			pat = strings.TrimSuffix(rel, "/") + "/" + strings.TrimPrefix(pat, "/")
+		}
+		out = append(out, neg+pat)
+	}
+	return out
 }
 
 // excluded says whether a working-directory-relative file is under an

@@ -234,3 +234,23 @@ func TestLoadDeploy(t *testing.T) {
 		}
 	}
 }
+
+func TestDiscoveryExcludes(t *testing.T) {
+	c := &Config{Dir: "/repo", Exclude: []string{"legacy", "envs/*/old/", "/top/x", "!keep/this", "*.bak"}}
+	for _, tc := range []struct {
+		wd   string
+		want []string
+	}{
+		{"/repo", []string{"legacy", "envs/*/old/", "/top/x", "!keep/this", "*.bak"}},
+		{"/repo/infra", []string{"legacy", "../envs/*/old/", "../top/x", "!../keep/this", "*.bak"}},
+		{"/", []string{"legacy", "repo/envs/*/old/", "repo/top/x", "!repo/keep/this", "*.bak"}},
+	} {
+		got := c.DiscoveryExcludes(tc.wd)
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("from %s: %q, want %q", tc.wd, got, tc.want)
+		}
+	}
+	if (*Config)(nil).DiscoveryExcludes("/") != nil {
+		t.Error("a nil configuration excludes something")
+	}
+}
