@@ -51,8 +51,25 @@ func TestManaged(t *testing.T) {
 	if f, ok := p.ForwardsHeader("host"); f || !ok {
 		t.Error("AllViewerExceptHostHeader does not forward Host")
 	}
-	if _, ok := ManagedCachePolicy("cachingdisabled"); !ok {
-		t.Error("CachingDisabled by short name")
+	// Names are exact, as ListCachePolicies spells them: two policies
+	// have no "Managed-" prefix (terraform-provider-aws#41507).
+	for name, want := range map[string]bool{
+		"Managed-CachingDisabled":                   true,
+		"cachingdisabled":                           false,
+		"CachingDisabled":                           false,
+		"UseOriginCacheControlHeaders":              true,
+		"UseOriginCacheControlHeaders-QueryStrings": true,
+		"Managed-UseOriginCacheControlHeaders":      false,
+	} {
+		if _, ok := ManagedCachePolicy(name); ok != want {
+			t.Errorf("ManagedCachePolicy(%q): %v, want %v", name, ok, want)
+		}
+	}
+	if p, ok := ManagedCachePolicyLike("cachingdisabled"); !ok || p.Name != "Managed-CachingDisabled" {
+		t.Error("CachingDisabled by short name, loosely")
+	}
+	if p, ok := ManagedCachePolicyLike("Managed-UseOriginCacheControlHeaders"); !ok || p.Name != "UseOriginCacheControlHeaders" {
+		t.Error("UseOriginCacheControlHeaders with a prefix, loosely")
 	}
 }
 

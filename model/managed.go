@@ -47,10 +47,38 @@ func (m ManagedPolicy) ForwardsHeader(h string) (forwards, ok bool) {
 }
 
 // ManagedCachePolicy returns the managed cache policy with the given ID or
-// name (with or without the "Managed-" prefix, any case).
+// exact name, as ListCachePolicies spells it ("Managed-CachingOptimized",
+// but "UseOriginCacheControlHeaders": two policies have no prefix).
 func ManagedCachePolicy(idOrName string) (ManagedPolicy, bool) {
-	for _, p := range managedCachePolicies() {
-		if matchesManaged(p, idOrName) {
+	return findManaged(managedCachePolicies(), idOrName)
+}
+
+// ManagedCachePolicyLike returns the managed cache policy whose name
+// matches s loosely (with or without the "Managed-" prefix, any case):
+// what a user probably meant by a name AWS does not know.
+func ManagedCachePolicyLike(s string) (ManagedPolicy, bool) {
+	return findLike(managedCachePolicies(), s)
+}
+
+// ManagedOriginRequestPolicyLike is [ManagedCachePolicyLike] for origin
+// request policies.
+func ManagedOriginRequestPolicyLike(s string) (ManagedPolicy, bool) {
+	return findLike(managedOriginRequestPolicies(), s)
+}
+
+func findManaged(ps []ManagedPolicy, idOrName string) (ManagedPolicy, bool) {
+	for _, p := range ps {
+		if idOrName == p.ID || idOrName == p.Name {
+			return p, true
+		}
+	}
+	return ManagedPolicy{}, false
+}
+
+func findLike(ps []ManagedPolicy, s string) (ManagedPolicy, bool) {
+	short := func(n string) string { return strings.TrimPrefix(strings.ToLower(n), "managed-") }
+	for _, p := range ps {
+		if short(s) == short(p.Name) {
 			return p, true
 		}
 	}
@@ -58,22 +86,9 @@ func ManagedCachePolicy(idOrName string) (ManagedPolicy, bool) {
 }
 
 // ManagedOriginRequestPolicy returns the managed origin request policy
-// with the given ID or name.
+// with the given ID or exact name.
 func ManagedOriginRequestPolicy(idOrName string) (ManagedPolicy, bool) {
-	for _, p := range managedOriginRequestPolicies() {
-		if matchesManaged(p, idOrName) {
-			return p, true
-		}
-	}
-	return ManagedPolicy{}, false
-}
-
-func matchesManaged(p ManagedPolicy, s string) bool {
-	if s == p.ID {
-		return true
-	}
-	s = strings.TrimPrefix(strings.ToLower(s), "managed-")
-	return s == strings.ToLower(strings.TrimPrefix(p.Name, "Managed-"))
+	return findManaged(managedOriginRequestPolicies(), idOrName)
 }
 
 // The tables are built on each call so that no package state exists.
@@ -86,8 +101,8 @@ func managedCachePolicies() []ManagedPolicy {
 		// The following exist; their header lists are not in our table
 		// (Verified false): the simulator reports what it cannot decide.
 		{ID: "2e54312d-136d-493c-8eb9-b001f22f67d2", Name: "Managed-Amplify"},
-		{ID: "83da9c7e-98b4-4e11-a168-04f0df8e2c65", Name: "Managed-UseOriginCacheControlHeaders"},
-		{ID: "4cc15a8a-d715-48a4-82b8-cc0b614638fe", Name: "Managed-UseOriginCacheControlHeaders-QueryStrings"},
+		{ID: "83da9c7e-98b4-4e11-a168-04f0df8e2c65", Name: "UseOriginCacheControlHeaders"},
+		{ID: "4cc15a8a-d715-48a4-82b8-cc0b614638fe", Name: "UseOriginCacheControlHeaders-QueryStrings"},
 	}
 }
 

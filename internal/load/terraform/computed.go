@@ -75,9 +75,9 @@ func computedAttrs(l *loader, addr string, mode resMode, typ string, body *evBlo
 			out["dns_suffix"] = str(model.DNSSuffix(part))
 			out["reverse_dns_prefix"] = str(reverseDNS(part))
 		case "aws_cloudfront_cache_policy", "aws_cloudfront_origin_request_policy":
-			find := model.ManagedCachePolicy
+			find, like := model.ManagedCachePolicy, model.ManagedCachePolicyLike
 			if typ == "aws_cloudfront_origin_request_policy" {
-				find = model.ManagedOriginRequestPolicy
+				find, like = model.ManagedOriginRequestPolicy, model.ManagedOriginRequestPolicyLike
 			}
 			id := sym(ident.PolicyID, "id")
 			name := ""
@@ -88,6 +88,8 @@ func computedAttrs(l *loader, addr string, mode resMode, typ string, body *evBlo
 				if mp, found := find(s); found {
 					id = mp.ID
 					name = mp.Name
+				} else if mp, near := like(s); near && l != nil {
+					l.unresolvedAt(body.pos, addr, "no AWS managed policy is named "+strconvQuote(s)+": AWS names it "+strconvQuote(mp.Name)+" (names are exact), so Terraform's plan fails to read this data source; its settings are unknown")
 				} else if l != nil {
 					l.unresolvedAt(body.pos, addr, "only AWS managed policies are resolved by name without a live account; "+strconvQuote(ident.Render(s))+" is not one of them, so its settings are unknown")
 				}

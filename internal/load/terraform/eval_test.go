@@ -195,10 +195,12 @@ resource "aws_s3_bucket" "x" {
   for_each = var.names
   bucket   = each.key
 }`}, "aws_s3_bucket.x for_each", "left out"},
-		{"data source not read offline", map[string]string{"main.tf": `
+		{"data source not read from the files", map[string]string{"main.tf": `
 data "aws_acm_certificate" "c" { domain = "example.com" }
 resource "aws_s3_bucket" "x" { bucket = data.aws_acm_certificate.c.arn }`}, "data.aws_acm_certificate.c", "read by Terraform at plan time, not from the files"},
 		{"module directory missing", map[string]string{"main.tf": `module "m" { source = "./nowhere" }`}, `module "m"`, "no Terraform files"},
+		{"managed policy name AWS does not know", map[string]string{"main.tf": `
+data "aws_cloudfront_cache_policy" "c" { name = "Managed-UseOriginCacheControlHeaders" }`}, "data.aws_cloudfront_cache_policy.c", `AWS names it "UseOriginCacheControlHeaders"`},
 		{"bucket of a split resource not declared", map[string]string{"main.tf": `
 resource "aws_s3_bucket_policy" "p" {
   bucket = "elsewhere"
