@@ -90,7 +90,8 @@ func TestRecordedEvents(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfgAPI := &fakeConfig{}
 			var log bytes.Buffer
-			h := &configrule.Handler{Estate: estate(t, "testdata/"+tc.estate), Config: cfgAPI, KeyARN: key, BucketKey: true, Log: &log}
+			// The estates are the interlock's fixtures: the same three stages of the seed outage.
+			h := &configrule.Handler{Estate: estate(t, "../interlock/testdata/"+tc.estate), Config: cfgAPI, KeyARN: key, BucketKey: true, Log: &log}
 			if tc.s3 != nil {
 				h.Buckets = &fakeS3{enc: tc.s3}
 			}

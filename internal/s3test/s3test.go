@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/s3front/s3front/internal/motoserver"
 	"io"
 	"log"
 	"math/rand/v2"
@@ -23,8 +24,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -86,43 +85,7 @@ const (
 // Without moto_server the test is skipped, or fails under CI=true.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("moto_server is not installed (CI=true: .ci/run must install it): %v", err)
-		}
-		t.Skipf("moto_server is not installed: %v", err)
-	}
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-H", "127.0.0.1", "-p", port)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("starting moto_server: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-	})
-	moto := "http://127.0.0.1:" + port
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(moto + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not start on %s: %v\n%s", moto, err, logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	moto := motoserver.Start(t)
 	s := &Server{Moto: moto, calls: map[string]int{}, fired: map[string]int{}, rnd: rand.New(rand.NewPCG(1, 2)),
 		direct: &http.Client{Timeout: time.Minute}}
 	target, _ := url.Parse(moto)
@@ -387,16 +350,6 @@ func reset(w http.ResponseWriter) {
 		_ = tc.SetLinger(0)
 	}
 	c.Close()
-}
-
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	_, port, err := net.SplitHostPort(l.Addr().String())
-	return port, err
 }
 
 // Config is an SDK configuration for endpoint (test credentials,

@@ -6,14 +6,11 @@
 package edgetest
 
 import (
-	"bytes"
 	"context"
+	"github.com/s3front/s3front/internal/motoserver"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -33,57 +30,10 @@ type Env struct {
 }
 
 // Moto starts a moto_server for the test and returns its URL.
-func Moto(t testing.TB) string {
-	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("moto_server is not installed (CI=true: .ci/run must install it): %v", err)
-		}
-		t.Skipf("moto_server is not installed: %v", err)
-	}
-	port, err := FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-H", "127.0.0.1", "-p", port)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("starting moto_server: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-	})
-	url := "http://127.0.0.1:" + port
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return url
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not start on %s: %v\n%s", url, err, logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
+func Moto(t testing.TB) string { t.Helper(); return motoserver.Start(t) }
 
 // FreePort returns a free 127.0.0.1 port.
-func FreePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	_, port, err := net.SplitHostPort(l.Addr().String())
-	return port, err
-}
+func FreePort() (string, error) { return motoserver.FreePort() }
 
 // Start starts moto and the edge in front of it; both stop when the test
 // ends. opts.Storage is set by Start.

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/s3front/s3front/internal/motoserver"
 	"io"
 	"net"
 	"net/http"
@@ -23,7 +24,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -74,43 +74,7 @@ type Env struct {
 // CI=true.
 func Start(t testing.TB, cloudfront http.Handler) *Env {
 	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("moto_server is not installed (CI=true: .ci/run must install it): %v", err)
-		}
-		t.Skipf("moto_server is not installed: %v", err)
-	}
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-H", "127.0.0.1", "-p", port)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("starting moto_server: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-	})
-	moto := "http://127.0.0.1:" + port
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(moto + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not start on %s: %v\n%s", moto, err, logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	moto := motoserver.Start(t)
 	e := &Env{moto: moto, cf: cloudfront, calls: map[string]int{}}
 	target, _ := url.Parse(moto)
 	rp := httputil.NewSingleHostReverseProxy(target)
@@ -156,16 +120,6 @@ func Start(t testing.TB, cloudfront http.Handler) *Env {
 	t.Cleanup(e.proxy.Close)
 	e.URL = e.proxy.URL
 	return e
-}
-
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	_, port, err := net.SplitHostPort(l.Addr().String())
-	return port, err
 }
 
 // Env sets the environment of the SDK to use the proxy with test
