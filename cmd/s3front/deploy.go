@@ -10,16 +10,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
 	"github.com/s3front/s3front"
+	"github.com/s3front/s3front/internal/awsconfig"
 	cfgfile "github.com/s3front/s3front/internal/config"
 	"github.com/s3front/s3front/internal/deploy"
 	"github.com/s3front/s3front/model"
@@ -47,37 +44,10 @@ func (f *liveFlags) register(c *cobra.Command) {
 // clients builds the SDK clients with the same credentials as the live
 // reader (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured).
 func (f *liveFlags) clients(ctx context.Context, e *env) (deploy.Clients, error) {
-	hc := awshttp.NewBuildableClient().WithTimeout(f.timeout).WithTransportOptions(func(t *http.Transport) {
-		if e.awsDial != nil {
-			t.DialContext = e.awsDial
-		}
-	})
-	opts := []func(*config.LoadOptions) error{config.WithHTTPClient(hc)}
-	if f.profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(f.profile))
-	}
-	if f.region != "" {
-		opts = append(opts, config.WithRegion(f.region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := awsconfig.Load(ctx, awsconfig.Options{Profile: f.profile, Region: f.region, RoleARN: f.roleARN, ExternalID: f.externalID,
+		SessionName: f.sessionName, Timeout: f.timeout, DialContext: e.awsDial})
 	if err != nil {
-		return deploy.Clients{}, inputError{fmt.Errorf("loading AWS configuration: %w", err)}
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if f.roleARN != "" {
-		session := f.sessionName
-		if session == "" {
-			session = "s3front"
-		}
-		p := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), f.roleARN, func(a *stscreds.AssumeRoleOptions) {
-			a.RoleSessionName = session
-			if f.externalID != "" {
-				a.ExternalID = aws.String(f.externalID)
-			}
-		})
-		cfg.Credentials = aws.NewCredentialsCache(p)
+		return deploy.Clients{}, inputError{err}
 	}
 	return deploy.Clients{S3: s3.NewFromConfig(cfg), CloudFront: cloudfront.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg)}, nil
 }

@@ -34,6 +34,9 @@ type Options struct {
 	MaxAttempts int
 	// MaxConns bounds the connections per host; 0 means 64.
 	MaxConns int
+	// Timeout bounds each HTTP request; 0 means none (the caller's
+	// context bounds it).
+	Timeout time.Duration
 	// DialContext replaces the dialer (tests that serve every host from
 	// one local address).
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -54,6 +57,9 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 				t.DialContext = o.DialContext
 			}
 		})
+	if o.Timeout > 0 {
+		hc = hc.WithTimeout(o.Timeout)
+	}
 	load := []func(*config.LoadOptions) error{config.WithHTTPClient(hc)}
 	switch {
 	case o.MaxAttempts == 1:

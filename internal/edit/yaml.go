@@ -59,22 +59,7 @@ func (y *yamlFile) nodeAt(line, col int) *yaml.Node {
 	if !ok {
 		return nil
 	}
-	var found *yaml.Node
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		if found != nil {
-			return
-		}
-		if n.Line == line && n.Column == col && n.Kind != yaml.DocumentNode {
-			found = n
-			return
-		}
-		for _, c := range n.Content {
-			walk(c)
-		}
-	}
-	walk(y.root)
-	return found
+	return y.nodeAtNow(line, col)
 }
 
 // keyAt returns the mapping whose key starts at line and col, with the
