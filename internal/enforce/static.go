@@ -42,6 +42,9 @@ func EncryptionStatic(ctx context.Context, cfg *model.Config, o EncryptionOption
 			continue
 		}
 		t := interlock.TargetFor(cfg, keyRef, o.BucketKey)
+		if t.Key == nil && !awsKeyForm(keyRef) {
+			return nil, nil, fmt.Errorf("key %q is neither in the input nor a key ARN, alias (alias/NAME) or key ID: name a key the configuration declares (%s) or one AWS knows", keyRef, strings.Join(declaredKeys(cfg), ", "))
+		}
 		iv, err := interlock.Check(ctx, cfg, b, t)
 		if err != nil {
 			return nil, nil, err
@@ -146,4 +149,25 @@ func editEncryption(b *model.Bucket, t interlock.Target, keyRef string, files ma
 	}
 	out, err := edit.CloudFormationEncryption(file, src, b.Ref, key)
 	return file, out, err
+}
+
+// keyIDForm is a KMS key ID: a UUID, or a multi-Region key's mrk- ID.
+var keyIDForm = regexp.MustCompile(`^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+
+// awsKeyForm reports whether ref names a key the way AWS does: a key or
+// alias ARN, an alias name, or a key ID.
+func awsKeyForm(ref string) bool {
+	return strings.HasPrefix(ref, "arn:") || strings.HasPrefix(ref, "alias/") || keyIDForm.MatchString(ref)
+}
+
+// declaredKeys lists the keys of cfg by reference, for messages.
+func declaredKeys(cfg *model.Config) []string {
+	var out []string
+	for _, k := range cfg.Keys {
+		out = append(out, k.Ref)
+	}
+	if len(out) == 0 {
+		return []string{"it declares none"}
+	}
+	return out
 }

@@ -153,6 +153,11 @@ func Check(ctx context.Context, cfg *model.Config, b *model.Bucket, t Target) (*
 			missing = append(missing, p.Missing...)
 		case p.Outcome == sim.Deny && (old == nil || old.Outcome != sim.Deny):
 			broken = append(broken, p)
+		case p.Outcome == sim.Deny && p.Cause != nil && encryptionRules[p.Cause.Rule]:
+			// Denied before and after, and after the switch because of
+			// the bucket's encryption: the switch leaves the reader
+			// broken, so it is not safe either.
+			broken = append(broken, p)
 		}
 	}
 	for _, p := range broken {

@@ -104,3 +104,18 @@ func TestUnknownKey(t *testing.T) {
 		t.Fatalf("a key outside the input: status %s missing %v breaks %+v", v.Status, v.Missing, v.Breaks)
 	}
 }
+
+// TestAlreadyBrokenStaysUnsafe: the seed outage switched to another key.
+// Its OAI reader is denied before and after, and after the switch because
+// of the encryption: the switch leaves it broken, so it is not safe.
+func TestAlreadyBrokenStaysUnsafe(t *testing.T) {
+	cfg := load(t, filepath.Join("..", "..", "testdata", "scenarios", "01-oai-kms-latent-outage"))
+	tg := interlock.TargetFor(cfg, "alias/another-key", true)
+	v, err := interlock.Check(context.Background(), cfg, bucket(t, cfg, "aws_s3_bucket.webapp"), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Compliant || v.Status != interlock.Unsafe || len(v.Breaks) == 0 || v.Breaks[0].Rule != "oai-sse-kms" {
+		t.Fatalf("status %s compliant %v breaks %+v, want unsafe through oai-sse-kms", v.Status, v.Compliant, v.Breaks)
+	}
+}
