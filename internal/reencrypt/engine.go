@@ -140,8 +140,9 @@ func (w *window) push(k string) {
 	w.mu.Unlock()
 }
 
-// finish marks k done and returns the new watermark when it moved.
-func (w *window) finish(k string) (string, bool) {
+// finish marks k done and returns the new watermark when it moved, with
+// how many keys are done below it.
+func (w *window) finish(k string) (string, int, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.done[k] = true
@@ -153,7 +154,7 @@ func (w *window) finish(k string) (string, bool) {
 		w.popped++
 		moved = true
 	}
-	return w.after, moved
+	return w.after, w.popped, moved
 }
 
 // walk lists the bucket and hands every key to the workers.
@@ -179,8 +180,8 @@ func (r *run) walk(ctx context.Context) error {
 					cancel(err)
 					return
 				}
-				after, moved := win.finish(k)
-				if moved && r.j != nil && (win.popped%1000 == 0 || time.Since(lastMark.Load().(time.Time)) > 2*time.Second) {
+				after, popped, moved := win.finish(k)
+				if moved && r.j != nil && (popped%1000 == 0 || time.Since(lastMark.Load().(time.Time)) > 2*time.Second) {
 					lastMark.Store(time.Now())
 					if err := r.j.append(record{Op: "mark", After: after}); err != nil {
 						cancel(err)
