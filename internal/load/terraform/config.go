@@ -631,9 +631,29 @@ func collectAttrNames(body *hclsyntax.Body, m *modCfg) {
 			if e.Name == "for_each" {
 				structural(e.Expr)
 			}
+		case *hclsyntax.FunctionCallExpr:
+			if collectionFunc(e.Name) {
+				for _, a := range e.Args {
+					structural(a)
+				}
+			}
 		}
 		return nil
 	})
+}
+
+// collectionFunc reports whether the function takes lists, sets, maps or
+// objects: an attribute passed to one (tolist(data.aws_subnets.x.ids)) is
+// used as a structure.
+func collectionFunc(name string) bool {
+	switch name {
+	case "tolist", "toset", "tomap", "length", "slice", "element", "concat", "flatten", "keys", "values",
+		"contains", "distinct", "sort", "reverse", "one", "sum", "coalescelist", "compact", "setunion",
+		"setintersection", "setsubtract", "setproduct", "zipmap", "merge", "lookup", "chunklist", "index",
+		"transpose", "matchkeys", "alltrue", "anytrue", "join":
+		return true
+	}
+	return false
 }
 
 // refAttr returns the variable (typ "var") or the resource type and

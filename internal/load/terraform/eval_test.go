@@ -600,3 +600,31 @@ func TestYAMLDecodeBounded(t *testing.T) {
 		t.Errorf("aliases: %v %v", v, err)
 	}
 }
+
+// TestCollectionFunctionOfUnknownAttribute: an attribute of a data source
+// s3front does not read, passed to a function that takes a collection, is
+// an unknown collection: no function error, only the data source named.
+func TestCollectionFunctionOfUnknownAttribute(t *testing.T) {
+	cfg := mustLoad(t, map[string]string{"main.tf": `
+data "aws_subnets" "private" {}
+variable "subnets" {}
+locals {
+  first = slice(tolist(data.aws_subnets.private.ids), 0, 1)
+  n     = length(var.subnets)
+}
+resource "aws_s3_bucket" "x" {
+  bucket = "b-${length(local.first)}-${local.n}"
+}`}, Options{})
+	named := false
+	for _, u := range cfg.Unresolved {
+		if strings.Contains(u.Why, "invalid function argument") || strings.Contains(u.Why, "cannot convert") {
+			t.Errorf("function error for an unknown collection: %s: %s", u.What, u.Why)
+		}
+		if strings.Contains(u.What, "data.aws_subnets.private") {
+			named = true
+		}
+	}
+	if !named {
+		t.Errorf("the data source is not named: %+v", cfg.Unresolved)
+	}
+}
