@@ -145,14 +145,19 @@ func WriteHTML(w io.Writer, r *Report, o HTMLOptions) error {
 		b.WriteString("<p>No findings.</p>\n")
 	}
 	b.WriteString("<div id=\"finding-list\">\n")
+	several := r.SeveralRoots()
 	for _, f := range r.Findings {
 		sup := "no"
 		if f.Suppressed != nil {
 			sup = "yes"
 		}
 		fmt.Fprintf(&b, "<div class=\"finding %s\" data-severity=\"%s\" data-rule=\"%s\" data-suppressed=\"%s\">\n", e(string(f.Severity)), e(string(f.Severity)), e(f.Rule), sup)
-		fmt.Fprintf(&b, "<p><span class=\"sev %s\">%s</span> %s <code>%s</code> <small><code>%s</code></small></p>\n",
-			e(string(f.Severity)), e(string(f.Severity)), ruleAnchor(f.Rule, uris), e(f.Resource), e(f.Location.String()))
+		root := ""
+		if several && f.Root != "" {
+			root = "<code class=\"root\">" + e(f.Root) + "</code> "
+		}
+		fmt.Fprintf(&b, "<p><span class=\"sev %s\">%s</span> %s %s<code>%s</code> <small><code>%s</code></small></p>\n",
+			e(string(f.Severity)), e(string(f.Severity)), ruleAnchor(f.Rule, uris), root, e(f.Resource), e(f.Location.String()))
 		fmt.Fprintf(&b, "<p>%s</p>\n", e(f.Message))
 		if f.Suppressed != nil {
 			fmt.Fprintf(&b, "<p class=\"suppression\">suppressed: %s", e(f.Suppressed.Reason))

@@ -153,9 +153,17 @@ func WriteMarkdown(w io.Writer, r *Report, o MarkdownOptions) error {
 		others = append(others, f)
 	}
 	skippedFindings := 0
-	if len(others) > 0 && add("### Findings\n\n| | rule | resource | where |\n|---|---|---|---|\n") {
+	header := "### Findings\n\n| | rule | resource | where |\n|---|---|---|---|\n"
+	roots := r.SeveralRoots()
+	if roots {
+		header = "### Findings\n\n| | rule | root | resource | where |\n|---|---|---|---|---|\n"
+	}
+	if len(others) > 0 && add(header) {
 		for i, f := range others {
 			row := fmt.Sprintf("| %s | %s | `%s` | `%s` |\n", sevIcon(f.Severity), ruleLink(f.Rule), mdCode(f.Resource), mdCode(f.Location.String()))
+			if roots {
+				row = fmt.Sprintf("| %s | %s | `%s` | `%s` | `%s` |\n", sevIcon(f.Severity), ruleLink(f.Rule), mdCode(f.Root), mdCode(f.Resource), mdCode(f.Location.String()))
+			}
 			if !add(row) {
 				skippedFindings = len(others) - i
 				break

@@ -383,3 +383,26 @@ func (w InputWarning) String() string {
 	}
 	return w.Location.String() + ": " + w.Message
 }
+
+// SeveralRoots reports whether the report's findings or paths come from
+// more than one root (then the formats name each finding's root).
+func (r *Report) SeveralRoots() bool {
+	first, set := "", false
+	same := func(root string) bool {
+		if !set {
+			first, set = root, true
+		}
+		return root == first
+	}
+	for i := range r.Findings {
+		if !same(r.Findings[i].Root) {
+			return true
+		}
+	}
+	for i := range r.Paths {
+		if !same(r.Paths[i].Root) {
+			return true
+		}
+	}
+	return false
+}

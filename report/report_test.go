@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -160,5 +161,41 @@ func TestWriteJSON(t *testing.T) {
 				t.Errorf("path without %q: %v", k, p)
 			}
 		}
+	}
+}
+
+// TestFindingRoots: where findings come from several roots (a module two
+// roots call reports the same resource twice), Markdown and HTML name the
+// root of each; a single root's report has no root column.
+func TestFindingRoots(t *testing.T) {
+	f := func(root string) Finding {
+		return Finding{Rule: "oai-legacy", Severity: Warning, Root: root, Resource: "module.cdn.aws_cloudfront_distribution.d",
+			Location: Location{File: "modules/cdn/main.tf", Line: 3}, Message: "legacy"}
+	}
+	two := &Report{Findings: []Finding{f("envs/prod"), f("envs/stage")}}
+	one := &Report{Findings: []Finding{f("envs/prod")}}
+	if !two.SeveralRoots() || one.SeveralRoots() {
+		t.Fatalf("SeveralRoots: two %v, one %v", two.SeveralRoots(), one.SeveralRoots())
+	}
+	var md, md1, html bytes.Buffer
+	if err := WriteMarkdown(&md, two, MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMarkdown(&md1, one, MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&html, two, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| | rule | root | resource | where |", "| `envs/prod` | `module.cdn.aws_cloudfront_distribution.d` |", "| `envs/stage` |"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+	if strings.Contains(md1.String(), "| root |") {
+		t.Errorf("a single root's markdown has a root column:\n%s", md1.String())
+	}
+	if !strings.Contains(html.String(), `<code class="root">envs/stage</code>`) {
+		t.Error("html does not name the second root")
 	}
 }
