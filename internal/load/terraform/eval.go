@@ -290,6 +290,7 @@ func (s *scope) evalContext(expr hcl.Expression) (*hcl.EvalContext, bool) {
 		g[name] = v
 	}
 	modOutputs := map[string]map[string]bool{} // module name -> outputs (nil = all)
+	var refs resRefs
 	ok := true
 	for _, tr := range trs {
 		root := tr.RootName()
@@ -368,20 +369,7 @@ func (s *scope) evalContext(expr hcl.Expression) (*hcl.EvalContext, bool) {
 				ok = false
 				continue
 			}
-			g := groups["data"]
-			if g == nil {
-				g = named{}
-				groups["data"] = g
-			}
-			tv := g[typ]
-			m := map[string]cty.Value{}
-			if tv != cty.NilVal {
-				for k, x := range tv.AsValueMap() {
-					m[k] = x
-				}
-			}
-			m[name] = n.value(rng)
-			g[typ] = cty.ObjectVal(m)
+			refs = refs.add(n, rng, tr, "data", typ, name)
 		case "path":
 			name, good := attrStep(tr, 1)
 			switch {
@@ -435,8 +423,25 @@ func (s *scope) evalContext(expr hcl.Expression) (*hcl.EvalContext, bool) {
 				ok = false
 				continue
 			}
-			put(root, name, n.value(rng))
+			refs = refs.add(n, rng, tr, "", root, name)
 		}
+	}
+	dataTypes := map[string]map[string]cty.Value{}
+	for _, u := range refs {
+		v := u.value()
+		if u.data == "" {
+			put(u.typ, u.name, v)
+			continue
+		}
+		m := dataTypes[u.typ]
+		if m == nil {
+			m = map[string]cty.Value{}
+			dataTypes[u.typ] = m
+		}
+		m[u.name] = v
+	}
+	for typ, m := range dataTypes {
+		put("data", typ, cty.ObjectVal(m))
 	}
 	for name, outs := range modOutputs {
 		c := s.mi.calls[name]

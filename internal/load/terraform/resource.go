@@ -354,17 +354,27 @@ func (n *resNode) instances() []*resInst {
 	return n.insts
 }
 
-// value is what a reference to the block evaluates to.
-func (n *resNode) value(rng hcl.Range) cty.Value {
+// ready evaluates the block for a reference at rng; false when it
+// cannot be evaluated now (a cycle).
+func (n *resNode) ready(rng hcl.Range) bool {
 	if n.state != done {
 		n.instances()
 	}
 	if n.state != done {
-		return cty.DynamicVal
+		return false
 	}
 	if n.cfg.mode == dataMode && !modelledData[n.cfg.typ] {
 		n.mi.l.unresolvedOnce(n.cfg.rng, n.mi.prefix()+n.cfg.key(),
 			"data sources are read by Terraform at plan time, not from the files; values that depend on it are unknown (scan `terraform show -json` output to use the values Terraform read)")
+	}
+	return true
+}
+
+// value is what a reference to the whole block evaluates to (after
+// ready), built once.
+func (n *resNode) value() cty.Value {
+	if n.state != done {
+		return cty.DynamicVal
 	}
 	if n.val == cty.NilVal {
 		vals := make([]cty.Value, len(n.insts))
@@ -374,6 +384,110 @@ func (n *resNode) value(rng hcl.Range) cty.Value {
 		n.val = collect(n.exp, vals)
 	}
 	return n.val
+}
+
+// resRef is a resource or data block one expression refers to, and what
+// it reads of it: some attributes, or the whole object.
+type resRef struct {
+	n         *resNode
+	data      string // "data" for a data source, else ""
+	typ, name string
+	attrs     []string
+	whole     bool
+}
+
+type resRefs []*resRef
+
+// add evaluates n for the reference tr (at rng) and records what tr
+// reads of it: the attribute after the block's address, or the whole
+// object.
+func (rs resRefs) add(n *resNode, rng hcl.Range, tr hcl.Traversal, data, typ, name string) resRefs {
+	n.ready(rng)
+	var u *resRef
+	for _, x := range rs {
+		if x.n == n {
+			u = x
+			break
+		}
+	}
+	if u == nil {
+		u = &resRef{n: n, data: data, typ: typ, name: name}
+		rs = append(rs, u)
+	}
+	step := 2
+	if data != "" {
+		step = 3
+	}
+	var attr hcl.TraverseAttr
+	isAttr := false
+	if len(tr) > step {
+		attr, isAttr = tr[step].(hcl.TraverseAttr)
+	}
+	if !isAttr {
+		u.whole = true
+		return rs
+	}
+	for _, a := range u.attrs {
+		if a == attr.Name {
+			return rs
+		}
+	}
+	u.attrs = append(u.attrs, attr.Name)
+	return rs
+}
+
+// value is the block's value as the expression needs it. A single
+// instance read only by attribute gets an object of just those
+// attributes, with the values its whole object has: most resources are
+// referenced by an attribute or two, and building (and keeping) every
+// referenced resource's whole object dominated the loader's memory.
+func (u *resRef) value() cty.Value {
+	n := u.n
+	if u.whole || n.state != done || n.val != cty.NilVal || !n.exp.known || n.exp.kind != 0 || len(n.insts) != 1 {
+		return n.value()
+	}
+	ri := n.insts[0]
+	m := make(map[string]cty.Value, len(u.attrs))
+	for _, a := range u.attrs {
+		v, ok := ri.attrValue(a)
+		if !ok {
+			// Not an attribute: the whole object, for the same error.
+			return n.value()
+		}
+		m[a] = v
+	}
+	return cty.ObjectVal(m)
+}
+
+// attrValue is attribute name of the instance's object (see object), and
+// whether the object has it.
+func (r *resInst) attrValue(name string) (cty.Value, bool) {
+	if v, ok := r.extra[name]; ok {
+		return v, true
+	}
+	if a, ok := r.body.attrs[name]; ok {
+		return a.marked(), true
+	}
+	var blocks []cty.Value
+	for _, c := range r.body.blocks {
+		if c.typ == name {
+			blocks = append(blocks, c.value())
+		}
+	}
+	if blocks != nil {
+		return cty.TupleVal(blocks), true
+	}
+	typ := r.node.cfg.typ
+	if r.node.cfg.mode == dataMode {
+		typ = "data." + typ
+	}
+	if r.node.mi.cfg.attrNames[typ][name] || r.node.mi.cfg.attrNames[""][name] {
+		if r.node.mi.cfg.structAttrs[typ][name] {
+			return unknownInput(r.addr + "." + name), true
+		}
+		return cty.StringVal(ident.New(ident.Any, r.addr+"."+name)), true
+	}
+	return cty.NilVal, false
 }
 
 // object builds the instance's value: configured attributes, nested
