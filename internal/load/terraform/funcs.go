@@ -38,6 +38,35 @@ const (
 // functions returns the Terraform functions s3front evaluates. A call to
 // any other function is reported as unresolved input, never guessed.
 func (l *loader) functions() map[string]function.Function {
+	f := make(map[string]function.Function, len(pureFuncs)+16)
+	for name, fn := range pureFuncs {
+		f[name] = fn
+	}
+	// The functions that read files belong to the loader (its file
+	// system, the origins of what they read).
+	own := map[string]function.Function{}
+	own["file"] = l.fileFunc()
+	own["fileexists"] = l.fileExistsFunc()
+	own["filebase64"] = l.fileBytesFunc(base64.StdEncoding.EncodeToString)
+	own["filemd5"] = l.fileBytesFunc(hexSum(md5Sum))
+	own["filesha1"] = l.fileBytesFunc(hexSum(sha1Sum))
+	own["filesha256"] = l.fileBytesFunc(hexSum(sha256Sum))
+	own["filesha512"] = l.fileBytesFunc(hexSum(sha512Sum))
+	own["filebase64sha256"] = l.fileBytesFunc(base64Sum(sha256Sum))
+	own["filebase64sha512"] = l.fileBytesFunc(base64Sum(sha512Sum))
+	own["fileset"] = l.fileSetFunc()
+	own["templatefile"] = l.templateFileFunc(f)
+	own["templatestring"] = l.templateStringFunc(f)
+	for name, fn := range own {
+		f[name] = symbolAwareFunc(name, fn)
+	}
+	return f
+}
+
+// pureFuncs are the functions that depend on nothing but their arguments,
+// made symbol-aware once for every loader (wrapping them is a good part
+// of the cost of a small root module). Read-only after initialization.
+var pureFuncs = func() map[string]function.Function {
 	f := map[string]function.Function{
 		"abs":              stdlib.AbsoluteFunc,
 		"alltrue":          allTrueFunc,
@@ -145,25 +174,13 @@ func (l *loader) functions() map[string]function.Function {
 		"yamldecode":       yamlDecodeFunc,
 		"yamlencode":       yamlEncodeFunc,
 	}
-	f["file"] = l.fileFunc()
-	f["fileexists"] = l.fileExistsFunc()
-	f["filebase64"] = l.fileBytesFunc(base64.StdEncoding.EncodeToString)
-	f["filemd5"] = l.fileBytesFunc(hexSum(md5Sum))
-	f["filesha1"] = l.fileBytesFunc(hexSum(sha1Sum))
-	f["filesha256"] = l.fileBytesFunc(hexSum(sha256Sum))
-	f["filesha512"] = l.fileBytesFunc(hexSum(sha512Sum))
-	f["filebase64sha256"] = l.fileBytesFunc(base64Sum(sha256Sum))
-	f["filebase64sha512"] = l.fileBytesFunc(base64Sum(sha512Sum))
-	f["fileset"] = l.fileSetFunc()
-	f["templatefile"] = l.templateFileFunc(f)
-	f["templatestring"] = l.templateStringFunc(f)
 	for name, fn := range f {
 		if name != "try" && name != "can" {
 			f[name] = symbolAwareFunc(name, fn)
 		}
 	}
 	return f
-}
+}()
 
 // sensitiveFunc marks a value sensitive, as Terraform does; the mark
 // follows every value computed from it.
