@@ -200,19 +200,43 @@ func ForCode(rules []*Rule, code string) []*Rule {
 	return out
 }
 
-// doc loads a rule's documentation; the first line is "# id: title".
+// doc returns a rule's documentation.
 func doc(id string) (title, body string) {
+	d := ruleDocs[id]
+	return d.title, d.body
+}
+
+type ruleDoc struct{ title, body string }
+
+// ruleDocs are the rules' documentations by ID, read once (every check
+// of every root lists the rules). Read-only after initialization.
+var ruleDocs = func() map[string]ruleDoc {
+	ents, _ := docsFS.ReadDir("docs")
+	m := make(map[string]ruleDoc, len(ents))
+	for _, e := range ents {
+		id, ok := strings.CutSuffix(e.Name(), ".md")
+		if !ok {
+			continue
+		}
+		m[id] = readDoc(id)
+	}
+	return m
+}()
+
+// readDoc loads a rule's documentation; the first line is "# id: title".
+func readDoc(id string) ruleDoc {
 	b, err := docsFS.ReadFile("docs/" + id + ".md")
 	if err != nil {
-		return "", ""
+		return ruleDoc{}
 	}
-	s := string(b)
-	first, rest, _ := strings.Cut(s, "\n")
+	var d ruleDoc
+	first, rest, _ := strings.Cut(string(b), "\n")
 	first = strings.TrimPrefix(first, "# ")
 	if _, t, ok := strings.Cut(first, ": "); ok {
-		title = t
+		d.title = t
 	}
-	return title, strings.TrimSpace(rest)
+	d.body = strings.TrimSpace(rest)
+	return d
 }
 
 // Validate checks a rule set: unique, well-formed IDs, a title and a

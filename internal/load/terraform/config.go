@@ -715,12 +715,21 @@ func (l *loader) parseFiles(files []string) []*parsedFile {
 		}
 		out[i] = pf
 	}
-	work := make(chan *parsedFile)
-	var wg sync.WaitGroup
 	n := runtime.GOMAXPROCS(0)
 	if n > len(files) {
 		n = len(files)
 	}
+	if n <= 1 {
+		// One file (a small root module): no worker to start.
+		for _, pf := range out {
+			if pf.readErr == nil {
+				parseOne(pf)
+			}
+		}
+		return out
+	}
+	work := make(chan *parsedFile)
+	var wg sync.WaitGroup
 	for w := 0; w < n; w++ {
 		wg.Add(1)
 		go func() {
