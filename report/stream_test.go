@@ -44,10 +44,13 @@ func TestJSONStream(t *testing.T) {
 	}
 	empty := &Report{Findings: []Finding{}, Paths: []Path{}}
 	empty.Sort()
-	for _, spill := range []bool{false, true} {
+	for _, spill := range []string{"memory", "chunks", "file"} {
 		var got bytes.Buffer
 		s := NewJSONStream(&got)
-		if spill {
+		switch spill {
+		case "chunks":
+			s.paths.chunk = 7
+		case "file":
 			s.paths.limit = 1
 		}
 		var total Summary
@@ -66,7 +69,7 @@ func TestJSONStream(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.String() != want.String() {
-			t.Errorf("spill %v: streamed JSON differs:\n%s\nwant:\n%s", spill, got.String(), want.String())
+			t.Errorf("%s: streamed JSON differs:\n%s\nwant:\n%s", spill, got.String(), want.String())
 		}
 	}
 	// Nothing at all.
