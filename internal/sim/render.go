@@ -315,9 +315,13 @@ func (sx Syntax) hclValue(v string) string {
 
 // hclString quotes a string for HCL; interpolations stay as written.
 func hclString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
-	return `"` + r.Replace(s) + `"`
+	return `"` + hclEscaper.Replace(s) + `"`
 }
+
+// hclEscaper escapes a string for hclString (a Replacer is safe for
+// concurrent use; building one per string was a good part of what a
+// check allocates).
+var hclEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
 
 // hclKey writes an object key: bare when it is an identifier.
 func hclKey(k string) string {
