@@ -337,7 +337,7 @@ func (n *resNode) instances() []*resInst {
 	for i, k := range n.exp.keys {
 		sc := instanceScope(base, n.exp, i)
 		ri := &resInst{node: n, addr: what + k.String(), key: k, prov: prov}
-		ri.body = l.evalBody(n.cfg.body, n.cfg.typ, posOf(n.cfg.rng), schemaFor(n.cfg.mode, n.cfg.typ), sc, true)
+		ri.body = l.evalBody(n.cfg.body, n.cfg.typ, posOf(n.cfg.rng), l.schemaOf(n.cfg.mode, n.cfg.typ), sc, true)
 		ri.extra = l.computed(ri)
 		n.insts = append(n.insts, ri)
 	}

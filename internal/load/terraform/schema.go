@@ -29,6 +29,21 @@ func (s *schema) blockNames() []string {
 	return out
 }
 
+// schemaOf is schemaFor, built once per resource type and loader
+// (schemas are not changed once built).
+func (l *loader) schemaOf(mode resMode, typ string) *schema {
+	key := typ
+	if mode == dataMode {
+		key = "data." + typ
+	}
+	s, ok := l.schemas[key]
+	if !ok {
+		s = schemaFor(mode, typ)
+		l.schemas[key] = s
+	}
+	return s
+}
+
 // sch builds a schema from alternating names and child schemas; a name
 // followed by another name (or nothing) has no nested blocks.
 func sch(items ...any) *schema {
