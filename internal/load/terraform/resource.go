@@ -477,17 +477,30 @@ func (r *resInst) attrValue(name string) (cty.Value, bool) {
 	if blocks != nil {
 		return cty.TupleVal(blocks), true
 	}
-	typ := r.node.cfg.typ
-	if r.node.cfg.mode == dataMode {
-		typ = "data." + typ
-	}
+	typ := r.typeKey()
 	if r.node.mi.cfg.attrNames[typ][name] || r.node.mi.cfg.attrNames[""][name] {
-		if r.node.mi.cfg.structAttrs[typ][name] {
-			return unknownInput(r.addr + "." + name), true
-		}
-		return cty.StringVal(ident.New(ident.Any, r.addr+"."+name)), true
+		return r.unread(typ, name), true
 	}
 	return cty.NilVal, false
+}
+
+// typeKey is the key of the instance's type in the module's attrNames
+// and structAttrs ("data.TYPE" for a data source).
+func (r *resInst) typeKey() string {
+	if r.node.cfg.mode == dataMode {
+		return "data." + r.node.cfg.typ
+	}
+	return r.node.cfg.typ
+}
+
+// unread is the value of an attribute the module reads but s3front does
+// not model: unknown of any type where it is used as a structure, else an
+// unknown string named after it.
+func (r *resInst) unread(typ, name string) cty.Value {
+	if r.node.mi.cfg.structAttrs[typ][name] {
+		return unknownInput(r.addr + "." + name)
+	}
+	return cty.StringVal(ident.New(ident.Any, r.addr+"."+name))
 }
 
 // object builds the instance's value: configured attributes, nested
@@ -498,20 +511,11 @@ func (r *resInst) object() cty.Value {
 	for n, v := range r.extra {
 		m[n] = v
 	}
-	typ := r.node.cfg.typ
-	if r.node.cfg.mode == dataMode {
-		typ = "data." + typ
-	}
-	structs := r.node.mi.cfg.structAttrs[typ]
+	typ := r.typeKey()
 	for _, names := range []map[string]bool{r.node.mi.cfg.attrNames[typ], r.node.mi.cfg.attrNames[""]} {
 		for n := range names {
-			if _, ok := m[n]; ok {
-				continue
-			}
-			if structs[n] {
-				m[n] = unknownInput(r.addr + "." + n)
-			} else {
-				m[n] = cty.StringVal(ident.New(ident.Any, r.addr+"."+n))
+			if _, ok := m[n]; !ok {
+				m[n] = r.unread(typ, n)
 			}
 		}
 	}
