@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/s3front/s3front/ident"
 	"github.com/s3front/s3front/internal/sim"
@@ -202,15 +203,15 @@ func ForCode(rules []*Rule, code string) []*Rule {
 
 // doc returns a rule's documentation.
 func doc(id string) (title, body string) {
-	d := ruleDocs[id]
+	d := ruleDocs()[id]
 	return d.title, d.body
 }
 
 type ruleDoc struct{ title, body string }
 
-// ruleDocs are the rules' documentations by ID, read once (every check
-// of every root lists the rules). Read-only after initialization.
-var ruleDocs = func() map[string]ruleDoc {
+// ruleDocs returns the rules' documentations by ID, read once, on first
+// use (every check of every root lists the rules). The map is read-only.
+var ruleDocs = sync.OnceValue(func() map[string]ruleDoc {
 	ents, _ := docsFS.ReadDir("docs")
 	m := make(map[string]ruleDoc, len(ents))
 	for _, e := range ents {
@@ -221,7 +222,7 @@ var ruleDocs = func() map[string]ruleDoc {
 		m[id] = readDoc(id)
 	}
 	return m
-}()
+})
 
 // readDoc loads a rule's documentation; the first line is "# id: title".
 func readDoc(id string) ruleDoc {

@@ -14,6 +14,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -38,8 +39,9 @@ const (
 // functions returns the Terraform functions s3front evaluates. A call to
 // any other function is reported as unresolved input, never guessed.
 func (l *loader) functions() map[string]function.Function {
-	f := make(map[string]function.Function, len(pureFuncs)+16)
-	for name, fn := range pureFuncs {
+	pure := pureFuncs()
+	f := make(map[string]function.Function, len(pure)+16)
+	for name, fn := range pure {
 		f[name] = fn
 	}
 	// The functions that read files belong to the loader (its file
@@ -63,10 +65,11 @@ func (l *loader) functions() map[string]function.Function {
 	return f
 }
 
-// pureFuncs are the functions that depend on nothing but their arguments,
-// made symbol-aware once for every loader (wrapping them is a good part
-// of the cost of a small root module). Read-only after initialization.
-var pureFuncs = func() map[string]function.Function {
+// pureFuncs returns the functions that depend on nothing but their
+// arguments, made symbol-aware once, on first use, for every loader
+// (wrapping them is a good part of the cost of a small root module).
+// The map is read-only.
+var pureFuncs = sync.OnceValue(func() map[string]function.Function {
 	f := map[string]function.Function{
 		"abs":              stdlib.AbsoluteFunc,
 		"alltrue":          allTrueFunc,
@@ -180,7 +183,7 @@ var pureFuncs = func() map[string]function.Function {
 		}
 	}
 	return f
-}()
+})
 
 // sensitiveFunc marks a value sensitive, as Terraform does; the mark
 // follows every value computed from it.
