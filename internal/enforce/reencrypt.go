@@ -194,7 +194,7 @@ func KeyARN(ctx context.Context, kc KeyDescriber, ref string) (string, error) {
 		return ref, nil
 	}
 	id := ref
-	if !strings.HasPrefix(id, "arn:") && !strings.HasPrefix(id, "alias/") && !keyIDPattern.MatchString(id) {
+	if !awsKeyForm(id) {
 		id = "alias/" + id
 	}
 	out, err := kc.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})

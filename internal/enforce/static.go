@@ -151,13 +151,10 @@ func editEncryption(b *model.Bucket, t interlock.Target, keyRef string, files ma
 	return file, out, err
 }
 
-// keyIDForm is a KMS key ID: a UUID, or a multi-Region key's mrk- ID.
-var keyIDForm = regexp.MustCompile(`^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
-
 // awsKeyForm reports whether ref names a key the way AWS does: a key or
 // alias ARN, an alias name, or a key ID.
 func awsKeyForm(ref string) bool {
-	return strings.HasPrefix(ref, "arn:") || strings.HasPrefix(ref, "alias/") || keyIDForm.MatchString(ref)
+	return strings.HasPrefix(ref, "arn:") || strings.HasPrefix(ref, "alias/") || keyIDPattern.MatchString(ref)
 }
 
 // declaredKeys lists the keys of cfg by reference, for messages.
