@@ -54,6 +54,7 @@ var (
 type FS struct {
 	root *os.Root
 	dir  string
+	fast beneath
 }
 
 // Open opens the repository at dir (an absolute or relative directory).
@@ -66,14 +67,17 @@ func Open(dir string) (*FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &FS{root: r, dir: abs}, nil
+	return &FS{root: r, dir: abs, fast: openBeneath(abs)}, nil
 }
 
 // Dir is the absolute directory of the repository.
 func (f *FS) Dir() string { return f.dir }
 
 // Close releases the directory handle.
-func (f *FS) Close() error { return f.root.Close() }
+func (f *FS) Close() error {
+	f.fast.close()
+	return f.root.Close()
+}
 
 // Open opens name (a slash-separated path inside the repository). A
 // directory or a regular file is returned; anything else is refused with
@@ -82,6 +86,18 @@ func (f *FS) Open(name string) (fs.File, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
+	if fh := f.fast.open(name); fh != nil {
+		return fh, nil
+	}
+	fh, err := f.openRoot(name)
+	if err != nil {
+		return nil, err
+	}
+	return fh, nil
+}
+
+// openRoot opens name through os.Root (a valid path).
+func (f *FS) openRoot(name string) (*os.File, error) {
 	// O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
 	fh, err := f.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
@@ -190,16 +206,19 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 
 // ReadDir lists a directory, sorted by name.
 func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
-	fh, err := f.Open(name)
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	if ents, ok := f.fast.readDir(name, f.Lstat); ok {
+		sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
+		return ents, nil
+	}
+	fh, err := f.openRoot(name)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	d, ok := fh.(fs.ReadDirFile)
-	if !ok {
-		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
-	}
-	ents, err := d.ReadDir(-1)
+	ents, err := fh.ReadDir(-1)
 	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
 	if err != nil {
 		return ents, &fs.PathError{Op: "readdir", Path: name, Err: err}
