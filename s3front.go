@@ -40,6 +40,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/s3front/s3front/internal/check"
 	"github.com/s3front/s3front/internal/discover"
@@ -168,9 +169,16 @@ func LoadRoot(ctx context.Context, root Root, opts LoadOptions) (*model.Config, 
 		return nil, err
 	}
 	defer r.Close()
-	disp := displayer(r.Dir())
+	return loadRoot(ctx, root, r, r, displayer(r.Dir()), opts)
+}
+
+// loadRoot loads one root from its repository r; a Terraform root is read
+// through fsys (r, or r with what discovery read of it), and disp names
+// the files of r.
+func loadRoot(ctx context.Context, root Root, r *repo.FS, fsys fs.FS, disp func(string) string, opts LoadOptions) (*model.Config, error) {
+	var err error
 	if root.Kind == KindTerraform {
-		return terraform.LoadDir(ctx, r, root.Name, terraform.Options{
+		return terraform.LoadDir(ctx, fsys, root.Name, terraform.Options{
 			Vars: opts.Vars, VarFiles: opts.VarFiles, Env: opts.Env,
 			Accounts: opts.Accounts,
 			Warn:     rootWarn(root, opts.Warn),
@@ -382,10 +390,21 @@ func Run(ctx context.Context, paths []string, opts RunOptions, emit func(RootRes
 			}
 		}
 	}()
+	// The workers share one open repository per repository directory;
+	// it is closed once they are done.
+	repos := &repoSet{open: map[string]*openRepo{}}
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+		repos.close()
+	}()
 	for w := 0; w < workers; w++ {
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			for i := range next {
-				results[i] <- checkRoot(ctx, d.Roots[i], opts)
+				results[i] <- checkRoot(ctx, d, d.Roots[i], repos, opts)
 			}
 		}()
 	}
@@ -407,10 +426,49 @@ func Run(ctx context.Context, paths []string, opts RunOptions, emit func(RootRes
 	return nil
 }
 
+// repoSet holds the repositories the roots of a run are read from, each
+// opened once and shared by the workers.
+type repoSet struct {
+	mu   sync.Mutex
+	open map[string]*openRepo
+}
+
+type openRepo struct {
+	r    *repo.FS
+	disp func(string) string
+	err  error
+}
+
+func (s *repoSet) get(dir string) (*openRepo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.open[dir]
+	if o == nil {
+		o = &openRepo{}
+		if o.r, o.err = repo.Open(dir); o.err == nil {
+			o.disp = displayer(o.r.Dir())
+		}
+		s.open[dir] = o
+	}
+	return o, o.err
+}
+
+func (s *repoSet) close() {
+	for _, o := range s.open {
+		if o.r != nil {
+			o.r.Close()
+		}
+	}
+}
+
 // checkRoot loads and checks one root.
-func checkRoot(ctx context.Context, root Root, opts RunOptions) RootResult {
+func checkRoot(ctx context.Context, d *Discovery, root Root, repos *repoSet, opts RunOptions) RootResult {
 	res := RootResult{Root: root}
-	cfg, err := LoadRoot(ctx, root, opts.Load)
+	o, err := repos.get(root.Repo)
+	var cfg *model.Config
+	if err == nil {
+		cfg, err = loadRoot(ctx, root, o.r, d.Files(root, o.r), o.disp, opts.Load)
+	}
 	if err == nil {
 		var sr *sim.Result
 		res.Report, sr, err = check.RunSim(ctx, cfg, opts.Check)

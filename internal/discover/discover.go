@@ -85,6 +85,8 @@ type Result struct {
 	// Warnings name files that could not be read while searching and were
 	// skipped (a FIFO, a symbolic link out of the repository).
 	Warnings []string
+	// kept is what the search read of the Terraform roots (see Files).
+	kept *kept
 }
 
 // ErrNoInput means a path holds nothing s3front can check.
@@ -136,6 +138,7 @@ func Find(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		forced: map[string]bool{},
 		named:  map[string]bool{},
 		tfDirs: map[string]*tfDir{},
+		kept:   &kept{dirs: map[string]*keptDir{}},
 	}
 	defer f.close()
 	for _, x := range opts.Exclude {
@@ -158,7 +161,7 @@ func Find(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := &Result{Warnings: f.warnings}
+	res := &Result{Warnings: f.warnings, kept: f.kept}
 	for _, d := range f.tfDirs {
 		key := d.root.Repo + "\x00" + d.root.Name
 		if len(f.called[key]) > 0 && !d.forced && !(f.named[key] && !f.calledFrom(key, d.root.Name)) {
@@ -179,6 +182,22 @@ func Find(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		}
 		return a.Kind < b.Kind
 	})
+	// Only the roots' own directories stay kept: a module is read by
+	// each root that calls it.
+	roots := map[string]bool{}
+	for _, r := range res.Roots {
+		if r.Kind == Terraform {
+			roots[r.Repo+"\x00"+r.Name] = true
+		}
+	}
+	for key, d := range f.kept.dirs {
+		if !roots[key] {
+			for _, x := range d.files {
+				f.kept.size -= int64(len(x.data))
+			}
+			delete(f.kept.dirs, key)
+		}
+	}
 	return res, nil
 }
 
@@ -213,6 +232,7 @@ type finder struct {
 	tfDirs   map[string]*tfDir
 	files    []Root
 	warnings []string
+	kept     *kept
 }
 
 func (f *finder) close() {
@@ -384,7 +404,9 @@ func (f *finder) walk(r *repo.FS, dir string, ign ignoreSet, depth int) {
 		f.warn("%s: skipped: %s", f.display(r, dir), repo.Reason(err))
 		return
 	}
-	ign = append(ign[:len(ign):len(ign)], f.gitignore(r, dir)...)
+	if hasEntry(ents, ".gitignore") {
+		ign = append(ign[:len(ign):len(ign)], f.gitignore(r, dir)...)
+	}
 	inCDK := path.Base(dir) == "cdk.out"
 	var tf []string
 	for _, e := range ents {
@@ -444,8 +466,15 @@ func (f *finder) walk(r *repo.FS, dir string, ign ignoreSet, depth int) {
 		}
 	}
 	if len(tf) > 0 {
+		f.kept.keepList(r.Dir()+"\x00"+dir, ents)
 		f.addTerraform(r, dir, false, tf)
 	}
+}
+
+// hasEntry reports whether a directory listing (sorted by name) has name.
+func hasEntry(ents []fs.DirEntry, name string) bool {
+	i := sort.Search(len(ents), func(i int) bool { return ents[i].Name() >= name })
+	return i < len(ents) && ents[i].Name() == name
 }
 
 func describeType(t fs.FileMode) string {
@@ -520,11 +549,13 @@ var (
 // scanCalls records the local module sources the Terraform files of dir
 // name, by their text: cheap, and enough to tell modules from roots.
 func (f *finder) scanCalls(r *repo.FS, dir string, files []string) {
+	key := r.Dir() + "\x00" + dir
 	if files == nil {
 		ents, err := r.ReadDir(dir)
 		if err != nil {
 			return
 		}
+		f.kept.keepList(key, ents)
 		for _, e := range ents {
 			if !e.IsDir() && isTerraformFile(e.Name()) {
 				files = append(files, e.Name())
@@ -532,10 +563,11 @@ func (f *finder) scanCalls(r *repo.FS, dir string, files []string) {
 		}
 	}
 	for _, n := range files {
-		data, err := repo.ReadFile(r, path.Join(dir, n), maxTerraformFile, "a Terraform file")
+		data, info, err := repo.ReadFileInfo(r, path.Join(dir, n), maxTerraformFile, "a Terraform file")
 		if err != nil {
 			continue // the loader reports it
 		}
+		f.kept.keepFile(key, n, data, info)
 		re := hclSourceRE
 		if strings.HasSuffix(n, ".json") {
 			re = jsonSourceRE

@@ -243,24 +243,35 @@ func ReadFile(fsys fs.FS, name string, limit int64, kind string) ([]byte, error)
 	return readLimited(fsys, name, limit, kind)
 }
 
+// ReadFileInfo is [ReadFile] that also returns what the open file's Stat
+// said.
+func ReadFileInfo(fsys fs.FS, name string, limit int64, kind string) ([]byte, fs.FileInfo, error) {
+	return readInfo(fsys, name, limit, kind)
+}
+
 func readLimited(fsys fs.FS, name string, limit int64, kind string) ([]byte, error) {
+	data, _, err := readInfo(fsys, name, limit, kind)
+	return data, err
+}
+
+func readInfo(fsys fs.FS, name string, limit int64, kind string) (data []byte, info fs.FileInfo, err error) {
 	fh, err := fsys.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer fh.Close()
 	st, err := fh.Stat()
 	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+		return nil, nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
 	if st.IsDir() {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("a directory, not a file")}
+		return nil, nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("a directory, not a file")}
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: notRegular(st.Mode())}
+		return nil, nil, &fs.PathError{Op: "read", Path: name, Err: notRegular(st.Mode())}
 	}
 	if st.Size() > limit {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: tooLarge(st.Size(), limit, kind)}
+		return nil, nil, &fs.PathError{Op: "read", Path: name, Err: tooLarge(st.Size(), limit, kind)}
 	}
 	size := st.Size()
 	if size <= 0 || size > limit {
@@ -269,12 +280,12 @@ func readLimited(fsys fs.FS, name string, limit int64, kind string) ([]byte, err
 	buf := make([]byte, 0, size+1)
 	buf, err = readAll(io.LimitReader(fh, limit+1), buf)
 	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+		return nil, nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
 	if int64(len(buf)) > limit {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: tooLarge(int64(len(buf)), limit, kind)}
+		return nil, nil, &fs.PathError{Op: "read", Path: name, Err: tooLarge(int64(len(buf)), limit, kind)}
 	}
-	return buf, nil
+	return buf, st, nil
 }
 
 func readAll(r io.Reader, b []byte) ([]byte, error) {
