@@ -32,8 +32,10 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/s3front/s3front/internal/repo"
 )
@@ -139,6 +141,7 @@ func Find(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		named:  map[string]bool{},
 		tfDirs: map[string]*tfDir{},
 		kept:   &kept{dirs: map[string]*keptDir{}},
+		sem:    make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
 	defer f.close()
 	for _, x := range opts.Exclude {
@@ -158,6 +161,7 @@ func Find(ctx context.Context, paths []string, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	f.scans.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -233,9 +237,18 @@ type finder struct {
 	files    []Root
 	warnings []string
 	kept     *kept
+
+	// The Terraform files of each directory found are read and scanned
+	// for module calls by up to GOMAXPROCS goroutines while the walk goes
+	// on (scan); mu guards called while they run, and Find waits for
+	// them (scans) before it reads called.
+	mu    sync.Mutex
+	scans sync.WaitGroup
+	sem   chan struct{}
 }
 
 func (f *finder) close() {
+	f.scans.Wait()
 	for _, r := range f.repos {
 		r.Close()
 	}
@@ -529,7 +542,12 @@ func (f *finder) addTerraform(r *repo.FS, dir string, forced bool, files []strin
 		return
 	}
 	f.tfDirs[key] = &tfDir{root: Root{Kind: Terraform, Path: f.display(r, dir), Repo: r.Dir(), Name: dir}, forced: forced}
-	f.scanCalls(r, dir, files)
+	f.sem <- struct{}{}
+	f.scans.Add(1)
+	go func() {
+		defer func() { <-f.sem; f.scans.Done() }()
+		f.scanCalls(r, dir, files)
+	}()
 }
 
 func (f *finder) addFile(r *repo.FS, name string, k Kind) {
@@ -547,15 +565,16 @@ var (
 )
 
 // scanCalls records the local module sources the Terraform files of dir
-// name, by their text: cheap, and enough to tell modules from roots.
+// name, by their text: cheap, and enough to tell modules from roots. It
+// runs in its own goroutine (see addTerraform).
 func (f *finder) scanCalls(r *repo.FS, dir string, files []string) {
-	key := r.Dir() + "\x00" + dir
+	dirKey := r.Dir() + "\x00" + dir
 	if files == nil {
 		ents, err := r.ReadDir(dir)
 		if err != nil {
 			return
 		}
-		f.kept.keepList(key, ents)
+		f.kept.keepList(dirKey, ents)
 		for _, e := range ents {
 			if !e.IsDir() && isTerraformFile(e.Name()) {
 				files = append(files, e.Name())
@@ -567,7 +586,7 @@ func (f *finder) scanCalls(r *repo.FS, dir string, files []string) {
 		if err != nil {
 			continue // the loader reports it
 		}
-		f.kept.keepFile(key, n, data, info)
+		f.kept.keepFile(dirKey, n, data, info)
 		re := hclSourceRE
 		if strings.HasSuffix(n, ".json") {
 			re = jsonSourceRE
@@ -592,7 +611,9 @@ func (f *finder) scanCalls(r *repo.FS, dir string, files []string) {
 				target := path.Join(dir, string(m[1]))
 				if fs.ValidPath(target) && target != dir {
 					key := r.Dir() + "\x00" + target
+					f.mu.Lock()
 					f.called[key] = append(f.called[key], dir)
+					f.mu.Unlock()
 				}
 			}
 		}

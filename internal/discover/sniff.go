@@ -134,6 +134,8 @@ func (f *finder) scanNested(r *repo.FS, name string, data []byte) {
 			continue
 		}
 		key := r.Dir() + "\x00" + path.Join(path.Dir(name), u)
+		f.mu.Lock()
 		f.called[key] = append(f.called[key], name)
+		f.mu.Unlock()
 	}
 }
