@@ -276,7 +276,13 @@ type token struct {
 }
 
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s))
+	return tokenizeInto(make([]token, 0, len(s)), s)
+}
+
+// tokenizeInto appends the tokens of s to toks: a caller comparing two
+// strings passes buffers of its own stack, so that the comparisons the
+// simulator makes by the thousand allocate nothing for short strings.
+func tokenizeInto(toks []token, s string) []token {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == openMark {

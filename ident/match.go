@@ -24,7 +24,8 @@ func ArnLike(pattern, value string) Tri {
 	if !Has(pattern) && !Has(value) {
 		return Of(arnLikeConcrete(pattern, value))
 	}
-	pt, vt := tokenize(pattern), tokenize(value)
+	var pb, vb [128]token
+	pt, vt := tokenizeInto(pb[:0], pattern), tokenizeInto(vb[:0], value)
 	pp, pok := splitARN(pt)
 	vp, vok := splitARN(vt)
 	if !pok || !vok {
@@ -127,7 +128,8 @@ func match(pattern, value string, glob, fold bool) Tri {
 		}
 		return Of(pattern == value)
 	}
-	pt, vt := tokenize(pattern), tokenize(value)
+	var pb, vb [128]token
+	pt, vt := tokenizeInto(pb[:0], pattern), tokenizeInto(vb[:0], value)
 	if sure(pt, vt, glob, fold) {
 		return True
 	}
