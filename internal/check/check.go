@@ -95,6 +95,9 @@ func RunSim(ctx context.Context, cfg *model.Config, opts Options) (*report.Repor
 // that doesn't exist, or expired. One warning per comment, however many
 // resources it covers.
 func SuppressionWarnings(sups []model.Suppression, now time.Time) []report.InputWarning {
+	if len(sups) == 0 {
+		return nil
+	}
 	today := now.UTC().Format("2006-01-02")
 	all := rules.All()
 	var out []report.InputWarning
