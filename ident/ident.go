@@ -220,7 +220,8 @@ func Symbols(s string) []Sym {
 		return nil
 	}
 	var out []Sym
-	for _, t := range tokenize(s) {
+	var buf [128]token
+	for _, t := range tokenizeInto(buf[:0], s) {
 		if t.sym != nil {
 			out = append(out, *t.sym)
 		}
@@ -233,7 +234,8 @@ func IsSymbol(s string) (Sym, bool) {
 	if !strings.HasPrefix(s, string(openMark)) {
 		return Sym{}, false
 	}
-	toks := tokenize(s)
+	var buf [128]token
+	toks := tokenizeInto(buf[:0], s)
 	if len(toks) == 1 && toks[0].sym != nil {
 		return *toks[0].sym, true
 	}
@@ -246,7 +248,8 @@ func Render(s string) string {
 		return s
 	}
 	var b strings.Builder
-	for _, t := range tokenize(s) {
+	var buf [128]token
+	for _, t := range tokenizeInto(buf[:0], s) {
 		if t.sym != nil {
 			b.WriteString("${")
 			b.WriteString(t.sym.Name)
@@ -275,13 +278,9 @@ type token struct {
 	sym *Sym
 }
 
-func tokenize(s string) []token {
-	return tokenizeInto(make([]token, 0, len(s)), s)
-}
-
-// tokenizeInto appends the tokens of s to toks: a caller comparing two
-// strings passes buffers of its own stack, so that the comparisons the
-// simulator makes by the thousand allocate nothing for short strings.
+// tokenizeInto appends the tokens of s to toks. Callers pass a buffer
+// on their own stack, so that the comparisons the simulator makes by the
+// thousand allocate nothing for short strings.
 func tokenizeInto(toks []token, s string) []token {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -313,7 +312,8 @@ func Mask(s string) (masked string, unmask func(string) string) {
 	}
 	var b strings.Builder
 	var syms []string
-	for _, t := range tokenize(s) {
+	var buf [128]token
+	for _, t := range tokenizeInto(buf[:0], s) {
 		if t.sym == nil {
 			b.WriteRune(t.r)
 			continue
