@@ -26,6 +26,9 @@ type instance struct {
 	// modPrefix is the address prefix of the module instance ("" at the
 	// root, module.a["x"]. below it).
 	modPrefix string
+	// res is the evaluated instance this one was made from (HCL input
+	// only), released once the builders are done with it.
+	res *resInst
 }
 
 func (ri *resInst) instance() *instance {
@@ -38,6 +41,21 @@ func (ri *resInst) instance() *instance {
 		w:         whereOf(ri.prov, ri.body),
 		src:       model.Src{Resource: ri.addr, Pos: ri.body.pos},
 		modPrefix: ri.node.mi.prefix(),
+		res:       ri,
+	}
+}
+
+// release drops the evaluated values of b.all[i] once the builders no
+// longer read them: evaluation is over when the builders run, so nothing
+// refers to them again, and keeping every resource's evaluated body (and
+// the syntax of what it kept for messages and policies) until the end of
+// loading set the loader's peak memory.
+func (b *builder) release(i int) {
+	in := b.all[i]
+	b.all[i] = nil
+	if ri := in.res; ri != nil {
+		ri.body, ri.extra = nil, nil
+		ri.node.val = cty.NilVal
 	}
 }
 
@@ -108,9 +126,10 @@ var primary = map[string]bool{
 }
 
 func (b *builder) finish() *model.Config {
-	for _, in := range b.all {
+	for i, in := range b.all {
 		if in.mode == dataMode {
 			b.data(in)
+			b.release(i)
 			continue
 		}
 		if !primary[in.typ] {
@@ -135,9 +154,10 @@ func (b *builder) finish() *model.Config {
 		case "aws_organizations_policy":
 			b.orgPolicy(in)
 		}
+		b.release(i)
 	}
-	for _, in := range b.all {
-		if in.mode == dataMode || primary[in.typ] {
+	for i, in := range b.all {
+		if in == nil {
 			continue
 		}
 		switch in.typ {
@@ -152,7 +172,9 @@ func (b *builder) finish() *model.Config {
 			b.keySetting(in)
 		case "aws_organizations_policy_attachment":
 			b.orgAtt = append(b.orgAtt, in)
+			continue
 		}
+		b.release(i)
 	}
 	for _, p := range b.objects {
 		if p.inherits {
