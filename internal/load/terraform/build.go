@@ -233,11 +233,11 @@ func isSet(a *evAttr) bool {
 // inputs it depends on as ${name}, as unresolved-input findings name them.
 func (b *builder) missing(in *instance, a *evAttr) string {
 	what := in.addr + "." + a.name
-	if a.expr == nil {
+	if a.expr == nil && a.rng == nil {
 		return what + " is known only after apply"
 	}
 	if names := inputNames(a.marked()); len(names) > 0 {
-		text := b.l.exprText(a.expr)
+		text := b.l.attrText(a)
 		if len(names) == 1 && names[0] == text {
 			return what + " is ${" + text + "}, which the input does not fix"
 		}
@@ -246,7 +246,7 @@ func (b *builder) missing(in *instance, a *evAttr) string {
 		}
 		return what + " = " + text + " depends on " + strings.Join(names, ", ") + ", which the input does not fix"
 	}
-	return what + " = " + b.l.exprText(a.expr) + " is not known before apply"
+	return what + " = " + b.l.attrText(a) + " is not known before apply"
 }
 
 // setting reads a string setting: symbols of unresolved input make it
@@ -406,8 +406,19 @@ func (b *builder) findKey(in *instance, attr string) *model.Key {
 }
 
 // exprText returns the source text of an expression, shortened.
-func (l *loader) exprText(e hcl.Expression) string {
-	r := e.Range()
+func (l *loader) exprText(e hcl.Expression) string { return l.rangeSrc(e.Range()) }
+
+// attrText is the source text of an attribute's expression (see
+// exprText).
+func (l *loader) attrText(a *evAttr) string {
+	if a.expr != nil {
+		return l.exprText(a.expr)
+	}
+	return l.rangeSrc(*a.rng)
+}
+
+// rangeSrc is the source text of r (see exprText).
+func (l *loader) rangeSrc(r hcl.Range) string {
 	src := l.source(r.Filename)
 	if src == nil || r.End.Byte > len(src) || r.Start.Byte > r.End.Byte {
 		return rangeString(r)

@@ -37,10 +37,49 @@ func (b *builder) policy(in *instance, a *evAttr, kind iam.Kind) model.Policy {
 	return model.Policy{Value: model.Known(p, src), Form: form, WrittenIn: writtenIn}
 }
 
+// settlePolicy takes from a policy attribute's syntax what the policy
+// builders need (the tree of a jsonencode object, where a template
+// starts), then frees the syntax and the jsonencode argument: kept until
+// the builders ran, the policies' syntax was a large part of the
+// loader's peak memory.
+func (l *loader) settlePolicy(a *evAttr) {
+	if a.expr == nil {
+		return
+	}
+	if n := l.objectNode(a); n != nil {
+		a.objNode = n
+	} else if t, ok := unwrapExpr(a.expr).(*hclsyntax.TemplateExpr); ok && len(t.Parts) > 0 {
+		p := posOf(t.Parts[0].Range())
+		a.tplStart = &p
+	}
+	a.jsonArg = cty.NilVal
+	a.dropExpr()
+}
+
+// objectNode is the tree of a policy written as a jsonencode object
+// (directly or through a local value), or nil.
+func (l *loader) objectNode(a *evAttr) *source.Node {
+	if a.objNode != nil {
+		return a.objNode
+	}
+	if a.jsonArg != cty.NilVal {
+		if call, ok := unwrapExpr(a.expr).(*hclsyntax.FunctionCallExpr); ok {
+			return l.valueNode(call.Args[0], a.sc, a.jsonArg, 0, source.Pos{})
+		}
+	}
+	if a.expr != nil && a.sc != nil {
+		return l.jsonencodeNode(a.expr, a.sc, 0)
+	}
+	return nil
+}
+
 // policyForm says how the policy in attribute a is written: a jsonencode
 // object, the statement blocks of an aws_iam_policy_document (named in
 // writtenIn), or JSON text (a heredoc, a file, a string).
 func (l *loader) policyForm(a *evAttr) (form model.PolicyForm, writtenIn string) {
+	if a.objNode != nil {
+		return model.FormObject, ""
+	}
 	if a.jsonArg != cty.NilVal {
 		if _, ok := unwrapExpr(a.expr).(*hclsyntax.FunctionCallExpr); ok {
 			return model.FormObject, ""
@@ -59,6 +98,9 @@ func (l *loader) policyForm(a *evAttr) (form model.PolicyForm, writtenIn string)
 
 // policyNode finds the positioned tree of the policy in attribute a.
 func (l *loader) policyNode(a *evAttr) (*source.Node, error, bool) {
+	if a.objNode != nil {
+		return a.objNode, nil, true
+	}
 	if a.jsonArg != cty.NilVal {
 		if call, ok := unwrapExpr(a.expr).(*hclsyntax.FunctionCallExpr); ok {
 			return l.valueNode(call.Args[0], a.sc, a.jsonArg, 0, source.Pos{}), nil, true
@@ -101,6 +143,9 @@ func (l *loader) parsePolicyText(s string, a *evAttr) (*source.Node, error, bool
 			n, err := source.ParseJSONAt(start, []byte(s))
 			return n, err, true
 		}
+	} else if a.tplStart != nil {
+		n, err := source.ParseJSONAt(*a.tplStart, []byte(s))
+		return n, err, true
 	}
 	n, err := source.ParseJSONAt(a.pos, []byte(s))
 	if err != nil {

@@ -29,15 +29,22 @@ type evAttr struct {
 	name string
 	val  cty.Value
 	pos  source.Pos // where the attribute is written
-	// expr and sc are set for HCL input: they let policy builders find
-	// the position of each element of a jsonencode argument, and messages
-	// quote an unknown value's expression. To free the syntax tree while
-	// evaluating, they are kept only where that can happen (see
-	// keepExpr): for values not wholly known or holding symbols, for
-	// policy attributes, jsonencode calls and inside
-	// aws_iam_policy_document; elsewhere they are nil.
+	// expr and sc are set for HCL input where policy builders need them
+	// to find the position of each element of a policy: for policy
+	// attributes (policyAttrs) and inside aws_iam_policy_document (until
+	// its policy is built). Elsewhere they are nil, to free the syntax
+	// tree while evaluating (see evalAttr).
 	expr hcl.Expression
 	sc   *scope
+	// rng is where the expression is written, for messages that quote
+	// it, when the expression itself is not kept (see evalAttr).
+	rng *hcl.Range
+	// objNode is the positioned tree of a policy attribute written as a
+	// jsonencode object, and tplStart where a policy written as a
+	// template starts: what policy builders need of the syntax, taken
+	// when the attribute is evaluated (see settlePolicy).
+	objNode  *source.Node
+	tplStart *source.Pos
 	// jsonArg is the evaluated argument when the expression is
 	// jsonencode(arg), kept so that policies are not evaluated twice.
 	jsonArg cty.Value
@@ -339,6 +346,11 @@ func (n *resNode) instances() []*resInst {
 		ri := &resInst{node: n, addr: what + k.String(), key: k, prov: prov}
 		ri.body = l.evalBody(n.cfg.body, n.cfg.typ, posOf(n.cfg.rng), l.schemaOf(n.cfg.mode, n.cfg.typ), sc, true)
 		ri.extra = l.computed(ri)
+		if n.cfg.mode == dataMode && n.cfg.typ == "aws_iam_policy_document" {
+			// Its policy is built (l.policyNodes): the syntax it kept
+			// for that is no longer needed.
+			ri.body.dropExprs()
+		}
 		n.insts = append(n.insts, ri)
 	}
 	l.keepExprs = keep
@@ -540,30 +552,63 @@ func (l *loader) evalAttr(name string, expr hcl.Expression, pos source.Pos, sc *
 			}
 		}
 		a.raw = a.val.WithMarks(marks)
+		if !l.keepExprs && policyAttrs[name] {
+			l.settlePolicy(a)
+		}
 		return a
 	}
 	a.raw = sc.eval(expr)
 	a.val = unmarked(a.raw)
-	if !l.keepExpr(name, a.val) && !containsMarked(a.raw) {
+	switch {
+	case l.keepExprs:
+		// The policy document walks the syntax.
+	case policyAttrs[name]:
+		l.settlePolicy(a)
+	case quoted(a.val) || containsMarked(a.raw):
+		// Messages quote the expression: its position is enough.
+		a.dropExpr()
+	default:
 		a.expr, a.sc = nil, nil
 	}
 	return a
 }
 
-// policyAttrs are the attributes policy builders read a policy from.
-var policyAttrs = map[string]bool{
-	"policy": true, "content": true, "json": true, "source_json": true, "override_json": true,
-	"source_policy_documents": true, "override_policy_documents": true,
+// dropExpr frees the attribute's syntax, keeping where it is written
+// for messages.
+func (a *evAttr) dropExpr() {
+	if a.expr != nil {
+		r := a.expr.Range()
+		a.rng = &r
+	}
+	a.expr, a.sc = nil, nil
 }
 
-// keepExpr says whether an evaluated attribute keeps its expression (see
-// evAttr.expr).
-func (l *loader) keepExpr(name string, v cty.Value) bool {
-	if l.keepExprs || policyAttrs[name] || !v.IsWhollyKnown() {
+// dropExprs frees the syntax kept in an evaluated block (see dropExpr),
+// once what needed it (an aws_iam_policy_document's policy) is built.
+func (b *evBlock) dropExprs() {
+	for _, a := range b.attrs {
+		a.dropExpr()
+		a.jsonArg = cty.NilVal
+	}
+	for _, c := range b.blocks {
+		c.dropExprs()
+	}
+}
+
+// quoted says whether messages about a value quote the expression that
+// wrote it: values not wholly known, or holding a symbol.
+func quoted(v cty.Value) bool {
+	if !v.IsWhollyKnown() {
 		return true
 	}
 	if s, ok := strVal(v); ok && !ident.Concrete(s) {
 		return true
 	}
 	return false
+}
+
+// policyAttrs are the attributes policy builders read a policy from.
+var policyAttrs = map[string]bool{
+	"policy": true, "content": true, "json": true, "source_json": true, "override_json": true,
+	"source_policy_documents": true, "override_policy_documents": true,
 }
