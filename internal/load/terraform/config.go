@@ -15,6 +15,7 @@ import (
 	hcljson "github.com/hashicorp/hcl/v2/json"
 
 	"github.com/s3front/s3front/internal/repo"
+	"github.com/s3front/s3front/source"
 )
 
 // modCfg is the static configuration of one module directory: what its
@@ -31,6 +32,15 @@ type modCfg struct {
 	resByKey  map[string]*resCfg
 	calls     []*callCfg
 	callByKey map[string]*callCfg
+	attrUse
+	// comments maps file name to the comment lines of the file, for
+	// suppressions.
+	lines map[string][]string
+}
+
+// attrUse is what a module's expressions read of resources and
+// variables (see collectAttrNames).
+type attrUse struct {
 	// attrNames are the attribute names expressions of the module read
 	// from resources, by resource type ("data.T" for data sources); the
 	// key "" holds names read through splat and for expressions, which
@@ -45,9 +55,30 @@ type modCfg struct {
 	// structVars are the variables used so.
 	structAttrs map[string]map[string]bool
 	structVars  map[string]bool
-	// comments maps file name to the comment lines of the file, for
-	// suppressions.
-	lines map[string][]string
+}
+
+func newAttrUse() attrUse {
+	return attrUse{attrNames: map[string]map[string]bool{}, structAttrs: map[string]map[string]bool{}, structVars: map[string]bool{}}
+}
+
+// merge adds what another file of the module reads.
+func (u *attrUse) merge(o *attrUse) {
+	for _, p := range [][2]map[string]map[string]bool{{u.attrNames, o.attrNames}, {u.structAttrs, o.structAttrs}} {
+		into, from := p[0], p[1]
+		for typ, names := range from {
+			x := into[typ]
+			if x == nil {
+				x = map[string]bool{}
+				into[typ] = x
+			}
+			for n := range names {
+				x[n] = true
+			}
+		}
+	}
+	for n := range o.structVars {
+		u.structVars[n] = true
+	}
 }
 
 type varCfg struct {
@@ -81,10 +112,13 @@ const (
 )
 
 type resCfg struct {
-	mode     resMode
-	typ      string
-	name     string
-	body     hcl.Body
+	mode resMode
+	typ  string
+	name string
+	body hcl.Body
+	// cbody replaces body for native syntax (see compactBody): body then
+	// holds only the meta-arguments.
+	cbody    *cBody
 	count    hcl.Expression
 	forEach  hcl.Expression
 	provider string // local provider address, "" for the default
@@ -269,16 +303,15 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 		outputs:   map[string]*hcl.Attribute{},
 		resByKey:  map[string]*resCfg{},
 		callByKey: map[string]*callCfg{},
-		attrNames: map[string]map[string]bool{},
 		lines:     map[string][]string{},
-
-		structAttrs: map[string]map[string]bool{},
-		structVars:  map[string]bool{},
+		attrUse:   newAttrUse(),
 	}
 	var diags hcl.Diagnostics
-	parsed := l.parseFiles(files)
+	// Override files change the syntax of the files they override, so
+	// those are kept whole.
+	parsed := l.parseFiles(files, len(overrides) == 0)
 	if len(overrides) > 0 {
-		over := l.parseFiles(overrides)
+		over := l.parseFiles(overrides, false)
 		for _, pf := range over {
 			if pf.readErr != nil {
 				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "cannot read " + pf.name + ": " + repo.Reason(pf.readErr), Subject: &hcl.Range{Filename: pf.name}})
@@ -310,15 +343,17 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 		if pf.diags.HasErrors() || pf.file == nil {
 			continue
 		}
-		diags = append(diags, m.decodeFile(pf.file)...)
-		if sb, ok := pf.file.Body.(*hclsyntax.Body); ok {
-			collectAttrNames(sb, m)
+		diags = append(diags, m.decodeFile(pf.file, pf.cbodies)...)
+		if pf.uses != nil {
+			m.attrUse.merge(pf.uses)
+		} else if sb, ok := pf.file.Body.(*hclsyntax.Body); ok {
+			collectAttrNames(sb, &m.attrUse)
 		}
 	}
 	return m, diags
 }
 
-func (m *modCfg) decodeFile(f *hcl.File) hcl.Diagnostics {
+func (m *modCfg) decodeFile(f *hcl.File, cbodies map[hcl.Body]*cBody) hcl.Diagnostics {
 	content, _, diags := f.Body.PartialContent(rootSchema)
 	for _, b := range content.Blocks {
 		switch b.Type {
@@ -364,7 +399,7 @@ func (m *modCfg) decodeFile(f *hcl.File) hcl.Diagnostics {
 			}
 			m.providers = append(m.providers, p)
 		case "resource", "data":
-			diags = append(diags, m.decodeResource(b)...)
+			diags = append(diags, m.decodeResource(b, cbodies[b.Body])...)
 		case "module":
 			diags = append(diags, m.decodeCall(b)...)
 		}
@@ -417,8 +452,8 @@ func (m *modCfg) decodeVariable(b *hcl.Block) hcl.Diagnostics {
 	return diags
 }
 
-func (m *modCfg) decodeResource(b *hcl.Block) hcl.Diagnostics {
-	r := &resCfg{typ: b.Labels[0], name: b.Labels[1], body: b.Body, rng: b.DefRange, typeRng: b.LabelRanges[0]}
+func (m *modCfg) decodeResource(b *hcl.Block, cb *cBody) hcl.Diagnostics {
+	r := &resCfg{typ: b.Labels[0], name: b.Labels[1], body: b.Body, cbody: cb, rng: b.DefRange, typeRng: b.LabelRanges[0]}
 	if b.Type == "data" {
 		r.mode = dataMode
 	}
@@ -558,7 +593,7 @@ func rangeLess(a, b hcl.Range) bool {
 // and the names of relative traversals (splat and for expressions). It
 // also records which attributes and variables are used as structures,
 // and makes the operators symbol-aware (see symbolAware).
-func collectAttrNames(body *hclsyntax.Body, m *modCfg) {
+func collectAttrNames(body *hclsyntax.Body, m *attrUse) {
 	add := func(into map[string]map[string]bool, typ, name string) {
 		x := into[typ]
 		if x == nil {
@@ -690,6 +725,12 @@ type parsedFile struct {
 	file    *hcl.File
 	diags   hcl.Diagnostics
 	readErr error
+	// compact asks the parse worker to reduce resource bodies (see
+	// compactBody); it then fills cbodies, by the body left in the
+	// block, and uses, what the file's expressions read.
+	compact bool
+	cbodies map[hcl.Body]*cBody
+	uses    *attrUse
 }
 
 // maxConfigFileSize bounds a configuration file (.tf, .tf.json, .tofu)
@@ -703,10 +744,10 @@ const (
 // parseFiles reads and parses files, in parallel (parsing is most of the
 // cost of loading a large configuration), returning them in order. Names
 // in the result are display names (see loader.display).
-func (l *loader) parseFiles(files []string) []*parsedFile {
+func (l *loader) parseFiles(files []string, compact bool) []*parsedFile {
 	out := make([]*parsedFile, len(files))
 	for i, name := range files {
-		pf := &parsedFile{name: l.display(name)}
+		pf := &parsedFile{name: l.display(name), compact: compact}
 		pf.src, pf.readErr = repo.ReadFile(l.fsys, name, maxConfigFileSize, "a Terraform file")
 		if pf.readErr == nil {
 			if off, bin := repo.Binary(head(pf.src, 8<<10)); bin {
@@ -769,9 +810,87 @@ func parseOne(pf *parsedFile) {
 		return
 	}
 	pf.file, pf.diags = hclsyntax.ParseConfig(pf.src, pf.name, hcl.InitialPos)
+	if sb, ok := pf.file.Body.(*hclsyntax.Body); ok && pf.compact && !pf.diags.HasErrors() {
+		u := newAttrUse()
+		collectAttrNames(sb, &u)
+		pf.uses = &u
+		pf.cbodies = map[hcl.Body]*cBody{}
+		for _, b := range sb.Blocks {
+			if (b.Type == "resource" || b.Type == "data") && b.Body != nil {
+				cb := compactBody(b.Body, true)
+				b.Body = metaBody(b.Body)
+				pf.cbodies[b.Body] = cb
+			}
+		}
+	}
 	// Lines are kept only for the comments that may be suppressions: a
 	// copy of every file would cost as much memory as its text.
 	if bytes.Contains(pf.src, []byte("s3front:ignore:")) {
 		pf.lines = strings.Split(string(pf.src), "\n")
 	}
+}
+
+// cBody is a native-syntax resource body reduced to what evaluation
+// reads: each attribute's name, position and expression, and the nested
+// blocks. hclsyntax keeps a map, a block and full ranges around every
+// attribute: for a large configuration, the resource bodies of every file
+// alive at once, between parsing and evaluation, set the loader's peak
+// memory, and this form of them is about half as large.
+type cBody struct {
+	attrs  []cAttr // sorted by name, the order they are evaluated in
+	blocks []cBlock
+}
+
+type cAttr struct {
+	name string
+	expr hclsyntax.Expression
+	pos  source.Pos // of the name
+}
+
+type cBlock struct {
+	typ  string
+	pos  source.Pos // of the type
+	body *cBody
+	// dyn is a dynamic block, kept whole.
+	dyn *hclsyntax.Block
+}
+
+// compactBody reduces b (see cBody). At the top of a resource, the
+// meta-arguments and meta blocks are left out, as evaluation skips them.
+func compactBody(b *hclsyntax.Body, top bool) *cBody {
+	cb := &cBody{attrs: make([]cAttr, 0, len(b.Attributes))}
+	for name, a := range b.Attributes {
+		if top && metaAttrs[name] {
+			continue
+		}
+		cb.attrs = append(cb.attrs, cAttr{name: name, expr: a.Expr, pos: posOf(a.NameRange)})
+	}
+	sort.Slice(cb.attrs, func(i, j int) bool { return cb.attrs[i].name < cb.attrs[j].name })
+	for _, nb := range b.Blocks {
+		switch {
+		case top && metaBlocks[nb.Type]:
+		case nb.Type == "dynamic":
+			cb.blocks = append(cb.blocks, cBlock{typ: nb.Type, dyn: nb})
+		default:
+			cb.blocks = append(cb.blocks, cBlock{typ: nb.Type, pos: posOf(nb.TypeRange), body: compactBody(nb.Body, false)})
+		}
+	}
+	return cb
+}
+
+// metaBody is what decodeResource reads of a resource body: the
+// meta-arguments (and blocks named like them, which it reports).
+func metaBody(b *hclsyntax.Body) *hclsyntax.Body {
+	m := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, SrcRange: b.SrcRange, EndRange: b.EndRange}
+	for name, a := range b.Attributes {
+		if metaAttrs[name] {
+			m.Attributes[name] = a
+		}
+	}
+	for _, nb := range b.Blocks {
+		if metaAttrs[nb.Type] {
+			m.Blocks = append(m.Blocks, nb)
+		}
+	}
+	return m
 }

@@ -202,6 +202,23 @@ func (l *loader) evalBody(body hcl.Body, typ string, pos source.Pos, sch *schema
 	return b
 }
 
+// evalCBody is evalBody for a compacted body: the same evaluation, in
+// the same order.
+func (l *loader) evalCBody(cb *cBody, typ string, pos source.Pos, sch *schema, sc *scope) *evBlock {
+	b := &evBlock{typ: typ, pos: pos, attrs: make(map[string]*evAttr, len(cb.attrs))}
+	for _, a := range cb.attrs {
+		b.attrs[a.name] = l.evalAttr(a.name, a.expr, a.pos, sc)
+	}
+	for _, nb := range cb.blocks {
+		if nb.dyn != nil {
+			b.blocks = append(b.blocks, l.dynamic(nb.dyn.AsHCLBlock(), sch, sc)...)
+			continue
+		}
+		b.blocks = append(b.blocks, l.evalCBody(nb.body, nb.typ, nb.pos, sch.child(nb.typ), sc))
+	}
+	return b
+}
+
 var dynamicSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "for_each", Required: true}, {Name: "iterator"}, {Name: "labels"}},
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "content"}},
@@ -344,7 +361,11 @@ func (n *resNode) instances() []*resInst {
 	for i, k := range n.exp.keys {
 		sc := instanceScope(base, n.exp, i)
 		ri := &resInst{node: n, addr: what + k.String(), key: k, prov: prov}
-		ri.body = l.evalBody(n.cfg.body, n.cfg.typ, posOf(n.cfg.rng), l.schemaOf(n.cfg.mode, n.cfg.typ), sc, true)
+		if n.cfg.cbody != nil {
+			ri.body = l.evalCBody(n.cfg.cbody, n.cfg.typ, posOf(n.cfg.rng), l.schemaOf(n.cfg.mode, n.cfg.typ), sc)
+		} else {
+			ri.body = l.evalBody(n.cfg.body, n.cfg.typ, posOf(n.cfg.rng), l.schemaOf(n.cfg.mode, n.cfg.typ), sc, true)
+		}
 		ri.extra = l.computed(ri)
 		if n.cfg.mode == dataMode && n.cfg.typ == "aws_iam_policy_document" {
 			// Its policy is built (l.policyNodes): the syntax it kept
@@ -361,7 +382,7 @@ func (n *resNode) instances() []*resInst {
 		// The root module is instantiated once: its blocks are not
 		// evaluated again, so their syntax can go (what evaluation kept
 		// is in the instances).
-		n.cfg.body = nil
+		n.cfg.body, n.cfg.cbody = nil, nil
 	}
 	return n.insts
 }
