@@ -233,7 +233,7 @@ func isSet(a *evAttr) bool {
 // inputs it depends on as ${name}, as unresolved-input findings name them.
 func (b *builder) missing(in *instance, a *evAttr) string {
 	what := in.addr + "." + a.name
-	if a.expr == nil && a.rng == nil {
+	if x := a.x(); x.expr == nil && x.rng == nil {
 		return what + " is known only after apply"
 	}
 	if names := inputNames(a.marked()); len(names) > 0 {
@@ -411,10 +411,11 @@ func (l *loader) exprText(e hcl.Expression) string { return l.rangeSrc(e.Range()
 // attrText is the source text of an attribute's expression (see
 // exprText).
 func (l *loader) attrText(a *evAttr) string {
-	if a.expr != nil {
-		return l.exprText(a.expr)
+	x := a.x()
+	if x.expr != nil {
+		return l.exprText(x.expr)
 	}
-	return l.rangeSrc(*a.rng)
+	return l.rangeSrc(*x.rng)
 }
 
 // rangeSrc is the source text of r (see exprText).

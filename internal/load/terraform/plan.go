@@ -519,7 +519,7 @@ func attachRefs(b *evBlock, ex *source.Node) {
 		if r := ex.Get(n).Get("references"); r != nil {
 			for _, e := range r.Elems {
 				if e.Kind == source.String {
-					a.refs = append(a.refs, e.Text)
+					a.w().refs = append(a.w().refs, e.Text)
 				}
 			}
 		}
@@ -549,11 +549,11 @@ var refTargets = map[string]bool{
 func resolveRefs(in *instance, b *evBlock, byAddr map[string]*instance) {
 	prefix := in.modPrefix
 	for n, a := range b.attrs {
-		if a.val.IsKnown() || !refTargets[n] || len(a.refs) == 0 {
+		if a.val.IsKnown() || !refTargets[n] || len(a.x().refs) == 0 {
 			continue
 		}
 		found := ""
-		for _, ref := range a.refs {
+		for _, ref := range a.x().refs {
 			parts := strings.Split(ref, ".")
 			var res, attr string
 			switch {

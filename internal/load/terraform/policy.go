@@ -39,36 +39,31 @@ func (b *builder) policy(in *instance, a *evAttr, kind iam.Kind) model.Policy {
 
 // settlePolicy takes from a policy attribute's syntax what the policy
 // builders need (the tree of a jsonencode object, where a template
-// starts), then frees the syntax and the jsonencode argument: kept until
-// the builders ran, the policies' syntax was a large part of the
-// loader's peak memory.
-func (l *loader) settlePolicy(a *evAttr) {
-	if a.expr == nil {
-		return
-	}
-	if n := l.objectNode(a); n != nil {
-		a.objNode = n
-	} else if t, ok := unwrapExpr(a.expr).(*hclsyntax.TemplateExpr); ok && len(t.Parts) > 0 {
+// starts) and keeps that instead of the syntax and the jsonencode
+// argument: kept until the builders ran, the policies' syntax was a large
+// part of the loader's peak memory.
+func (l *loader) settlePolicy(a *evAttr, expr hcl.Expression, sc *scope, jsonArg cty.Value) {
+	r := expr.Range()
+	syn := &evSyntax{rng: &r}
+	if n := l.objectNode(expr, sc, jsonArg); n != nil {
+		syn.objNode = n
+	} else if t, ok := unwrapExpr(expr).(*hclsyntax.TemplateExpr); ok && len(t.Parts) > 0 {
 		p := posOf(t.Parts[0].Range())
-		a.tplStart = &p
+		syn.tplStart = &p
 	}
-	a.jsonArg = cty.NilVal
-	a.dropExpr()
+	a.syn = syn
 }
 
 // objectNode is the tree of a policy written as a jsonencode object
 // (directly or through a local value), or nil.
-func (l *loader) objectNode(a *evAttr) *source.Node {
-	if a.objNode != nil {
-		return a.objNode
-	}
-	if a.jsonArg != cty.NilVal {
-		if call, ok := unwrapExpr(a.expr).(*hclsyntax.FunctionCallExpr); ok {
-			return l.valueNode(call.Args[0], a.sc, a.jsonArg, 0, source.Pos{})
+func (l *loader) objectNode(expr hcl.Expression, sc *scope, jsonArg cty.Value) *source.Node {
+	if jsonArg != cty.NilVal {
+		if call, ok := unwrapExpr(expr).(*hclsyntax.FunctionCallExpr); ok {
+			return l.valueNode(call.Args[0], sc, jsonArg, 0, source.Pos{})
 		}
 	}
-	if a.expr != nil && a.sc != nil {
-		return l.jsonencodeNode(a.expr, a.sc, 0)
+	if expr != nil && sc != nil {
+		return l.jsonencodeNode(expr, sc, 0)
 	}
 	return nil
 }
@@ -77,15 +72,16 @@ func (l *loader) objectNode(a *evAttr) *source.Node {
 // object, the statement blocks of an aws_iam_policy_document (named in
 // writtenIn), or JSON text (a heredoc, a file, a string).
 func (l *loader) policyForm(a *evAttr) (form model.PolicyForm, writtenIn string) {
-	if a.objNode != nil {
+	x := a.x()
+	if x.objNode != nil {
 		return model.FormObject, ""
 	}
-	if a.jsonArg != cty.NilVal {
-		if _, ok := unwrapExpr(a.expr).(*hclsyntax.FunctionCallExpr); ok {
+	if x.jsonArg != cty.NilVal {
+		if _, ok := unwrapExpr(x.expr).(*hclsyntax.FunctionCallExpr); ok {
 			return model.FormObject, ""
 		}
 	}
-	if a.expr != nil && a.sc != nil && l.jsonencodeNode(a.expr, a.sc, 0) != nil {
+	if x.expr != nil && x.sc != nil && l.jsonencodeNode(x.expr, x.sc, 0) != nil {
 		return model.FormObject, ""
 	}
 	if s, ok := strVal(a.val); ok {
@@ -98,18 +94,12 @@ func (l *loader) policyForm(a *evAttr) (form model.PolicyForm, writtenIn string)
 
 // policyNode finds the positioned tree of the policy in attribute a.
 func (l *loader) policyNode(a *evAttr) (*source.Node, error, bool) {
-	if a.objNode != nil {
-		return a.objNode, nil, true
+	x := a.x()
+	if x.objNode != nil {
+		return x.objNode, nil, true
 	}
-	if a.jsonArg != cty.NilVal {
-		if call, ok := unwrapExpr(a.expr).(*hclsyntax.FunctionCallExpr); ok {
-			return l.valueNode(call.Args[0], a.sc, a.jsonArg, 0, source.Pos{}), nil, true
-		}
-	}
-	if a.expr != nil && a.sc != nil {
-		if n := l.jsonencodeNode(a.expr, a.sc, 0); n != nil {
-			return n, nil, true
-		}
+	if n := l.objectNode(x.expr, x.sc, x.jsonArg); n != nil {
+		return n, nil, true
 	}
 	s, ok := strVal(a.val)
 	if !ok {
@@ -136,15 +126,15 @@ func (l *loader) parsePolicyText(s string, a *evAttr) (*source.Node, error, bool
 		n, err := source.ParseJSONAt(source.Pos{File: f, Line: 1, Col: 1}, []byte(s))
 		return n, err, true
 	}
-	if a.expr != nil {
-		e := unwrapExpr(a.expr)
+	if x := a.x(); x.expr != nil {
+		e := unwrapExpr(x.expr)
 		if t, ok := e.(*hclsyntax.TemplateExpr); ok && len(t.Parts) > 0 {
 			start := posOf(t.Parts[0].Range())
 			n, err := source.ParseJSONAt(start, []byte(s))
 			return n, err, true
 		}
-	} else if a.tplStart != nil {
-		n, err := source.ParseJSONAt(*a.tplStart, []byte(s))
+	} else if x.tplStart != nil {
+		n, err := source.ParseJSONAt(*x.tplStart, []byte(s))
 		return n, err, true
 	}
 	n, err := source.ParseJSONAt(a.pos, []byte(s))

@@ -131,9 +131,9 @@ func (l *loader) docList(a *evAttr) []*policyDoc {
 	}
 	var out []*policyDoc
 	for i, t := range texts {
-		ea := &evAttr{name: a.name, val: cty.StringVal(t), pos: a.pos, sc: a.sc}
+		ea := &evAttr{name: a.name, val: cty.StringVal(t), pos: a.pos, syn: &evSyntax{sc: a.x().sc}}
 		if elems != nil {
-			ea.expr = elems[i]
+			ea.syn.expr = elems[i]
 			ea.pos = posOf(elems[i].Range())
 		}
 		n, err, _ := l.parsePolicyText(t, ea)
@@ -161,10 +161,10 @@ func (l *loader) docList(a *evAttr) []*policyDoc {
 }
 
 func exprOrNil(a *evAttr) hcl.Expression {
-	if a.expr == nil {
-		return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType)}
+	if e := a.x().expr; e != nil {
+		return e
 	}
-	return a.expr
+	return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType)}
 }
 
 // statementNode builds one statement as the provider writes it: Sid,
@@ -234,8 +234,9 @@ func stringsValue(items []string, poss []source.Pos, at source.Pos) *source.Node
 func (l *loader) listItems(addr string, a *evAttr) ([]string, []source.Pos) {
 	v := a.val
 	var exprs []hcl.Expression
-	if a.expr != nil {
-		if tc, ok := unwrapExpr(a.expr).(*hclsyntax.TupleConsExpr); ok {
+	expr := a.x().expr
+	if expr != nil {
+		if tc, ok := unwrapExpr(expr).(*hclsyntax.TupleConsExpr); ok {
 			exprs = toExprs(tc.Exprs)
 		}
 	}
@@ -243,8 +244,8 @@ func (l *loader) listItems(addr string, a *evAttr) ([]string, []source.Pos) {
 		if exprs != nil && i >= 0 && i < len(exprs) {
 			return ident.New(ident.Any, l.exprText(exprs[i]))
 		}
-		if a.expr != nil {
-			return ident.New(ident.Any, l.exprText(a.expr))
+		if expr != nil {
+			return ident.New(ident.Any, l.exprText(expr))
 		}
 		return ident.New(ident.Any, addr+"."+a.name)
 	}

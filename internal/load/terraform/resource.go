@@ -29,15 +29,26 @@ type evAttr struct {
 	name string
 	val  cty.Value
 	pos  source.Pos // where the attribute is written
+	// syn is what the attribute keeps of its syntax, nil for most
+	// attributes (read it with x).
+	syn *evSyntax
+	// raw is val with its marks (the unresolved inputs it depends on), for
+	// references to the attribute; val has none, for the builders.
+	raw cty.Value
+}
+
+// evSyntax is what an evaluated attribute keeps of its expression, for
+// the policy builders and for messages; kept apart so that the many
+// attributes that keep nothing stay small.
+type evSyntax struct {
 	// expr and sc are set for HCL input where policy builders need them
-	// to find the position of each element of a policy: for policy
-	// attributes (policyAttrs) and inside aws_iam_policy_document (until
-	// its policy is built). Elsewhere they are nil, to free the syntax
-	// tree while evaluating (see evalAttr).
+	// to find the position of each element of a policy: inside
+	// aws_iam_policy_document (until its policy is built). Elsewhere they
+	// are nil, to free the syntax tree while evaluating (see evalAttr).
 	expr hcl.Expression
 	sc   *scope
 	// rng is where the expression is written, for messages that quote
-	// it, when the expression itself is not kept (see evalAttr).
+	// it, when the expression itself is not kept.
 	rng *hcl.Range
 	// objNode is the positioned tree of a policy attribute written as a
 	// jsonencode object, and tplStart where a policy written as a
@@ -51,9 +62,23 @@ type evAttr struct {
 	// refs are the references of the attribute's expression in plan
 	// JSON (configuration section), for attributes known only after apply.
 	refs []string
-	// raw is val with its marks (the unresolved inputs it depends on), for
-	// references to the attribute; val has none, for the builders.
-	raw cty.Value
+}
+
+// x is what the attribute keeps of its syntax (zero when nothing), to
+// read.
+func (a *evAttr) x() evSyntax {
+	if a.syn == nil {
+		return evSyntax{}
+	}
+	return *a.syn
+}
+
+// w is what the attribute keeps of its syntax, to set.
+func (a *evAttr) w() *evSyntax {
+	if a.syn == nil {
+		a.syn = &evSyntax{}
+	}
+	return a.syn
 }
 
 // marked is the attribute's value as references see it.
@@ -558,14 +583,15 @@ func (r *resInst) object() cty.Value {
 // evalAttr evaluates one attribute. For jsonencode(x) it evaluates x once
 // and keeps it, for the positions of the policy it usually is.
 func (l *loader) evalAttr(name string, expr hcl.Expression, pos source.Pos, sc *scope) *evAttr {
-	a := &evAttr{name: name, pos: pos, expr: expr, sc: sc}
+	a := &evAttr{name: name, pos: pos}
+	jsonArg := cty.NilVal
 	if call, ok := unwrapExpr(expr).(*hclsyntax.FunctionCallExpr); ok && call.Name == "jsonencode" && len(call.Args) == 1 && !call.ExpandFinal {
 		raw := sc.eval(call.Args[0])
 		arg, marks := raw, cty.NewValueMarks()
 		if containsMarked(raw) {
 			arg, marks = raw.UnmarkDeep()
 		}
-		a.jsonArg = arg
+		jsonArg = arg
 		a.val = cty.UnknownVal(cty.String)
 		if arg.IsWhollyKnown() {
 			if v, err := stdlib.JSONEncode(arg); err == nil {
@@ -573,23 +599,20 @@ func (l *loader) evalAttr(name string, expr hcl.Expression, pos source.Pos, sc *
 			}
 		}
 		a.raw = a.val.WithMarks(marks)
-		if !l.keepExprs && policyAttrs[name] {
-			l.settlePolicy(a)
-		}
-		return a
+	} else {
+		a.raw = sc.eval(expr)
+		a.val = unmarked(a.raw)
 	}
-	a.raw = sc.eval(expr)
-	a.val = unmarked(a.raw)
 	switch {
 	case l.keepExprs:
 		// The policy document walks the syntax.
+		a.syn = &evSyntax{expr: expr, sc: sc, jsonArg: jsonArg}
 	case policyAttrs[name]:
-		l.settlePolicy(a)
-	case quoted(a.val) || containsMarked(a.raw):
+		l.settlePolicy(a, expr, sc, jsonArg)
+	case jsonArg != cty.NilVal || quoted(a.val) || containsMarked(a.raw):
 		// Messages quote the expression: its position is enough.
-		a.dropExpr()
-	default:
-		a.expr, a.sc = nil, nil
+		r := expr.Range()
+		a.syn = &evSyntax{rng: &r}
 	}
 	return a
 }
@@ -597,11 +620,14 @@ func (l *loader) evalAttr(name string, expr hcl.Expression, pos source.Pos, sc *
 // dropExpr frees the attribute's syntax, keeping where it is written
 // for messages.
 func (a *evAttr) dropExpr() {
-	if a.expr != nil {
-		r := a.expr.Range()
-		a.rng = &r
+	if a.syn == nil {
+		return
 	}
-	a.expr, a.sc = nil, nil
+	if a.syn.expr != nil {
+		r := a.syn.expr.Range()
+		a.syn.rng = &r
+	}
+	a.syn.expr, a.syn.sc, a.syn.jsonArg = nil, nil, cty.NilVal
 }
 
 // dropExprs frees the syntax kept in an evaluated block (see dropExpr),
@@ -609,7 +635,6 @@ func (a *evAttr) dropExpr() {
 func (b *evBlock) dropExprs() {
 	for _, a := range b.attrs {
 		a.dropExpr()
-		a.jsonArg = cty.NilVal
 	}
 	for _, c := range b.blocks {
 		c.dropExprs()
