@@ -396,11 +396,13 @@ func (p *planReader) instance(r *source.Node) *instance {
 	if set, ok := p.configured[configAddr(addr)]; ok && mode == managed {
 		// Attributes the provider computes and the configuration does
 		// not set are AWS's to decide; unknown ones are left out.
-		for n, a := range body.attrs {
-			if !a.val.IsKnown() && !set[n] {
-				delete(body.attrs, n)
+		kept := body.attrs[:0]
+		for _, a := range body.attrs {
+			if a.val.IsKnown() || set[a.name] {
+				kept = append(kept, a)
 			}
 		}
+		body.attrs = kept
 	}
 	w := p.where(addr, r.Pos, body)
 	comp := computedAttrs(nil, addr, mode, typ, body, w)
@@ -428,7 +430,8 @@ func (p *planReader) instance(r *source.Node) *instance {
 // arrays of objects under block names become nested blocks; what
 // after_unknown marks true becomes unknown.
 func planBlock(typ string, pos source.Pos, vals, unk *source.Node, sch *schema) *evBlock {
-	b := &evBlock{typ: typ, pos: pos, attrs: map[string]*evAttr{}}
+	b := &evBlock{typ: typ, pos: pos}
+	attrs := map[string]*evAttr{}
 	for _, f := range vals.Fields {
 		u := unk.Get(f.Key)
 		if c := sch.child(f.Key); c != nil && f.Value.Kind == source.Array {
@@ -445,18 +448,19 @@ func planBlock(typ string, pos source.Pos, vals, unk *source.Node, sch *schema) 
 			continue
 		}
 		v := nodeValue(f.Value, u, 0)
-		b.attrs[f.Key] = &evAttr{name: f.Key, val: v, pos: f.KeyPos}
+		attrs[f.Key] = &evAttr{name: f.Key, val: v, pos: f.KeyPos}
 	}
 	if unk != nil && unk.Kind == source.Object {
 		for _, f := range unk.Fields {
-			if _, ok := b.attrs[f.Key]; ok {
+			if _, ok := attrs[f.Key]; ok {
 				continue
 			}
 			if f.Value.Kind == source.Bool && f.Value.Text == "true" {
-				b.attrs[f.Key] = &evAttr{name: f.Key, val: cty.DynamicVal, pos: pos}
+				attrs[f.Key] = &evAttr{name: f.Key, val: cty.DynamicVal, pos: pos}
 			}
 		}
 	}
+	b.attrs = sortedEvAttrs(attrs)
 	return b
 }
 
@@ -512,7 +516,8 @@ func attachRefs(b *evBlock, ex *source.Node) {
 	if ex == nil || ex.Kind != source.Object {
 		return
 	}
-	for n, a := range b.attrs {
+	for _, a := range b.attrs {
+		n := a.name
 		if a.val.IsKnown() {
 			continue
 		}
@@ -548,7 +553,8 @@ var refTargets = map[string]bool{
 // a reference to a computed identity of another resource of the plan.
 func resolveRefs(in *instance, b *evBlock, byAddr map[string]*instance) {
 	prefix := in.modPrefix
-	for n, a := range b.attrs {
+	for _, a := range b.attrs {
+		n := a.name
 		if a.val.IsKnown() || !refTargets[n] || len(a.x().refs) == 0 {
 			continue
 		}

@@ -21,8 +21,40 @@ import (
 type evBlock struct {
 	typ    string
 	pos    source.Pos
-	attrs  map[string]*evAttr
+	attrs  evAttrs
 	blocks []*evBlock
+}
+
+// evAttrs are the attributes of a block, sorted by name: a slice, as most
+// blocks have a few, and a map for each of the hundreds of thousands of
+// blocks of a large configuration cost more than the attributes.
+type evAttrs []*evAttr
+
+// get is the attribute named name, or nil.
+func (as evAttrs) get(name string) *evAttr {
+	i, j := 0, len(as)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if as[h].name < name {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	if i < len(as) && as[i].name == name {
+		return as[i]
+	}
+	return nil
+}
+
+// sortedEvAttrs is the attributes of m, sorted.
+func sortedEvAttrs(m map[string]*evAttr) evAttrs {
+	out := make(evAttrs, 0, len(m))
+	for _, a := range m {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
 }
 
 type evAttr struct {
@@ -93,7 +125,7 @@ func (b *evBlock) attr(name string) *evAttr {
 	if b == nil {
 		return nil
 	}
-	return b.attrs[name]
+	return b.attrs.get(name)
 }
 
 // sub returns the nested blocks of the given type.
@@ -130,8 +162,8 @@ func (b *evBlock) value() cty.Value { return cty.ObjectVal(b.valueMap(0)) }
 // valueMap is the attributes of value, with room for extra more.
 func (b *evBlock) valueMap(extra int) map[string]cty.Value {
 	m := make(map[string]cty.Value, len(b.attrs)+len(b.blocks)+extra)
-	for n, a := range b.attrs {
-		m[n] = a.marked()
+	for _, a := range b.attrs {
+		m[a.name] = a.marked()
 	}
 	var types []string
 	byType := map[string][]cty.Value{}
@@ -162,7 +194,7 @@ var metaBlocks = map[string]bool{"lifecycle": true, "provisioner": true, "connec
 // evalBody evaluates a body. Native syntax bodies are read as written;
 // JSON bodies need the schema to tell blocks from attributes.
 func (l *loader) evalBody(body hcl.Body, typ string, pos source.Pos, sch *schema, sc *scope, top bool) *evBlock {
-	b := &evBlock{typ: typ, pos: pos, attrs: map[string]*evAttr{}}
+	b := &evBlock{typ: typ, pos: pos}
 	if sb, ok := body.(*hclsyntax.Body); ok {
 		names := make([]string, 0, len(sb.Attributes))
 		for n := range sb.Attributes {
@@ -174,7 +206,7 @@ func (l *loader) evalBody(body hcl.Body, typ string, pos source.Pos, sch *schema
 			if top && metaAttrs[n] {
 				continue
 			}
-			b.attrs[n] = l.evalAttr(n, a.Expr, posOf(a.NameRange), sc)
+			b.attrs = append(b.attrs, l.evalAttr(n, a.Expr, posOf(a.NameRange), sc))
 		}
 		for _, nb := range sb.Blocks {
 			if top && metaBlocks[nb.Type] {
@@ -221,8 +253,10 @@ func (l *loader) evalBody(body hcl.Body, typ string, pos source.Pos, sch *schema
 			l.diagsAsErrors(d)
 		}
 		for _, a := range sortedAttrs(attrs) {
-			b.attrs[a.Name] = l.evalAttr(a.Name, a.Expr, posOf(a.NameRange), sc)
+			b.attrs = append(b.attrs, l.evalAttr(a.Name, a.Expr, posOf(a.NameRange), sc))
 		}
+		// Evaluated in the order written, kept by name.
+		sort.Slice(b.attrs, func(i, j int) bool { return b.attrs[i].name < b.attrs[j].name })
 	}
 	return b
 }
@@ -230,9 +264,9 @@ func (l *loader) evalBody(body hcl.Body, typ string, pos source.Pos, sch *schema
 // evalCBody is evalBody for a compacted body: the same evaluation, in
 // the same order.
 func (l *loader) evalCBody(cb *cBody, typ string, pos source.Pos, sch *schema, sc *scope) *evBlock {
-	b := &evBlock{typ: typ, pos: pos, attrs: make(map[string]*evAttr, len(cb.attrs))}
-	for _, a := range cb.attrs {
-		b.attrs[a.name] = l.evalAttr(a.name, a.expr, a.pos, sc)
+	b := &evBlock{typ: typ, pos: pos, attrs: make(evAttrs, len(cb.attrs))}
+	for i, a := range cb.attrs {
+		b.attrs[i] = l.evalAttr(a.name, a.expr, a.pos, sc)
 	}
 	for _, nb := range cb.blocks {
 		if nb.dyn != nil {
@@ -523,7 +557,7 @@ func (r *resInst) attrValue(name string) (cty.Value, bool) {
 	if v, ok := r.extra[name]; ok {
 		return v, true
 	}
-	if a, ok := r.body.attrs[name]; ok {
+	if a := r.body.attrs.get(name); a != nil {
 		return a.marked(), true
 	}
 	var blocks []cty.Value
