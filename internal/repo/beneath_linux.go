@@ -86,7 +86,8 @@ func (b beneath) readDir(name string, lstat func(string) (fs.FileInfo, error)) (
 		return nil, false
 	}
 	defer unix.Close(fd)
-	buf := make([]byte, 8192)
+	var stack [4096]byte
+	buf := stack[:]
 	for {
 		var n int
 		err := ignoringEINTR(func() error {

@@ -38,6 +38,11 @@ func TestBeneathAgrees(t *testing.T) {
 	must(os.Symlink("loop.tf", filepath.Join(dir, "loop.tf")))
 	must(os.Symlink("/proc/self/environ", filepath.Join(dir, "env.txt")))
 	must(syscall.Mkfifo(filepath.Join(dir, "pipe.tf"), 0o644))
+	// More entries than one getdents call returns into the fast path's
+	// buffer.
+	for i := range 300 {
+		write(fmt.Sprintf("many/a-file-with-a-long-name-to-fill-the-buffer-%03d.tf", i), "")
+	}
 
 	fast, err := Open(dir)
 	must(err)
@@ -92,7 +97,7 @@ func TestBeneathAgrees(t *testing.T) {
 			t.Errorf("read %s:\nfast path: %s\nos.Root:   %s", name, got, want)
 		}
 	}
-	for _, name := range []string{".", "envs", "envs/prod", "envs/mods", "modules/site", "main.tf", "nothing", "pipe.tf", "abs.tf"} {
+	for _, name := range []string{".", "many", "envs", "envs/prod", "envs/mods", "modules/site", "main.tf", "nothing", "pipe.tf", "abs.tf"} {
 		if got, want := list(fast, name), list(slow, name); got != want {
 			t.Errorf("list %s:\nfast path: %s\nos.Root:   %s", name, got, want)
 		}
