@@ -46,7 +46,16 @@ func openBeneath(dir string) beneath {
 		unix.Close(fd)
 		return beneath{fd: -1}
 	}
-	return beneath{fd: fd}
+	// A kernel before 5.6, or a seccomp filter, refuses openat2: find out
+	// once rather than on every file.
+	b := beneath{fd: fd}
+	probe, err := b.openat2(".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC)
+	if err != nil {
+		unix.Close(fd)
+		return beneath{fd: -1}
+	}
+	unix.Close(probe)
+	return b
 }
 
 func (b beneath) close() {
