@@ -353,7 +353,7 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 	return m, diags
 }
 
-func (m *modCfg) decodeFile(f *hcl.File, cbodies map[hcl.Body]*cBody) hcl.Diagnostics {
+func (m *modCfg) decodeFile(f *hcl.File, cbodies map[int]*cBody) hcl.Diagnostics {
 	content, _, diags := f.Body.PartialContent(rootSchema)
 	for _, b := range content.Blocks {
 		switch b.Type {
@@ -399,7 +399,7 @@ func (m *modCfg) decodeFile(f *hcl.File, cbodies map[hcl.Body]*cBody) hcl.Diagno
 			}
 			m.providers = append(m.providers, p)
 		case "resource", "data":
-			diags = append(diags, m.decodeResource(b, cbodies[b.Body])...)
+			diags = append(diags, m.decodeResource(b, cbodies[b.DefRange.Start.Byte])...)
 		case "module":
 			diags = append(diags, m.decodeCall(b)...)
 		}
@@ -726,10 +726,10 @@ type parsedFile struct {
 	diags   hcl.Diagnostics
 	readErr error
 	// compact asks the parse worker to reduce resource bodies (see
-	// compactBody); it then fills cbodies, by the body left in the
-	// block, and uses, what the file's expressions read.
+	// compactBody); it then fills cbodies, by the byte offset of the
+	// block in the file, and uses, what the file's expressions read.
 	compact bool
-	cbodies map[hcl.Body]*cBody
+	cbodies map[int]*cBody
 	uses    *attrUse
 }
 
@@ -814,12 +814,19 @@ func parseOne(pf *parsedFile) {
 		u := newAttrUse()
 		collectAttrNames(sb, &u)
 		pf.uses = &u
-		pf.cbodies = map[hcl.Body]*cBody{}
+		pf.cbodies = map[int]*cBody{}
+		var none *hclsyntax.Body // shared by the blocks without meta-arguments
 		for _, b := range sb.Blocks {
 			if (b.Type == "resource" || b.Type == "data") && b.Body != nil {
-				cb := compactBody(b.Body, true)
-				b.Body = metaBody(b.Body)
-				pf.cbodies[b.Body] = cb
+				pf.cbodies[b.DefRange().Start.Byte] = compactBody(b.Body, pf.name, true)
+				if m := metaBody(b.Body); m != nil {
+					b.Body = m
+				} else {
+					if none == nil {
+						none = &hclsyntax.Body{Attributes: hclsyntax.Attributes{}}
+					}
+					b.Body = none
+				}
 			}
 		}
 	}
@@ -837,33 +844,39 @@ func parseOne(pf *parsedFile) {
 // alive at once, between parsing and evaluation, set the loader's peak
 // memory, and this form of them is about half as large.
 type cBody struct {
+	file   string
 	attrs  []cAttr // sorted by name, the order they are evaluated in
 	blocks []cBlock
 }
 
 type cAttr struct {
-	name string
-	expr hclsyntax.Expression
-	pos  source.Pos // of the name
+	name      string
+	expr      hclsyntax.Expression
+	line, col int32 // of the name, in file
 }
 
 type cBlock struct {
-	typ  string
-	pos  source.Pos // of the type
-	body *cBody
+	typ       string
+	line, col int32 // of the type, in file
+	body      *cBody
 	// dyn is a dynamic block, kept whole.
 	dyn *hclsyntax.Block
 }
 
+// pos is the position line, col in the body's file.
+func (cb *cBody) pos(line, col int32) source.Pos {
+	return source.Pos{File: cb.file, Line: int(line), Col: int(col)}
+}
+
 // compactBody reduces b (see cBody). At the top of a resource, the
 // meta-arguments and meta blocks are left out, as evaluation skips them.
-func compactBody(b *hclsyntax.Body, top bool) *cBody {
-	cb := &cBody{attrs: make([]cAttr, 0, len(b.Attributes))}
+func compactBody(b *hclsyntax.Body, file string, top bool) *cBody {
+	cb := &cBody{file: file, attrs: make([]cAttr, 0, len(b.Attributes))}
 	for name, a := range b.Attributes {
 		if top && metaAttrs[name] {
 			continue
 		}
-		cb.attrs = append(cb.attrs, cAttr{name: name, expr: a.Expr, pos: posOf(a.NameRange)})
+		cb.attrs = append(cb.attrs, cAttr{name: name, expr: a.Expr, line: int32(a.NameRange.Start.Line), col: int32(a.NameRange.Start.Column)})
 	}
 	sort.Slice(cb.attrs, func(i, j int) bool { return cb.attrs[i].name < cb.attrs[j].name })
 	for _, nb := range b.Blocks {
@@ -872,23 +885,31 @@ func compactBody(b *hclsyntax.Body, top bool) *cBody {
 		case nb.Type == "dynamic":
 			cb.blocks = append(cb.blocks, cBlock{typ: nb.Type, dyn: nb})
 		default:
-			cb.blocks = append(cb.blocks, cBlock{typ: nb.Type, pos: posOf(nb.TypeRange), body: compactBody(nb.Body, false)})
+			cb.blocks = append(cb.blocks, cBlock{typ: nb.Type, line: int32(nb.TypeRange.Start.Line), col: int32(nb.TypeRange.Start.Column), body: compactBody(nb.Body, file, false)})
 		}
 	}
 	return cb
 }
 
 // metaBody is what decodeResource reads of a resource body: the
-// meta-arguments (and blocks named like them, which it reports).
+// meta-arguments (and blocks named like them, which it reports); nil when
+// there are none.
 func metaBody(b *hclsyntax.Body) *hclsyntax.Body {
-	m := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, SrcRange: b.SrcRange, EndRange: b.EndRange}
+	var m *hclsyntax.Body
+	add := func() {
+		if m == nil {
+			m = &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, SrcRange: b.SrcRange, EndRange: b.EndRange}
+		}
+	}
 	for name, a := range b.Attributes {
 		if metaAttrs[name] {
+			add()
 			m.Attributes[name] = a
 		}
 	}
 	for _, nb := range b.Blocks {
 		if metaAttrs[nb.Type] {
+			add()
 			m.Blocks = append(m.Blocks, nb)
 		}
 	}

@@ -266,14 +266,14 @@ func (l *loader) evalBody(body hcl.Body, typ string, pos source.Pos, sch *schema
 func (l *loader) evalCBody(cb *cBody, typ string, pos source.Pos, sch *schema, sc *scope) *evBlock {
 	b := &evBlock{typ: typ, pos: pos, attrs: make(evAttrs, len(cb.attrs))}
 	for i, a := range cb.attrs {
-		b.attrs[i] = l.evalAttr(a.name, a.expr, a.pos, sc)
+		b.attrs[i] = l.evalAttr(a.name, a.expr, cb.pos(a.line, a.col), sc)
 	}
 	for _, nb := range cb.blocks {
 		if nb.dyn != nil {
 			b.blocks = append(b.blocks, l.dynamic(nb.dyn.AsHCLBlock(), sch, sc)...)
 			continue
 		}
-		b.blocks = append(b.blocks, l.evalCBody(nb.body, nb.typ, nb.pos, sch.child(nb.typ), sc))
+		b.blocks = append(b.blocks, l.evalCBody(nb.body, nb.typ, cb.pos(nb.line, nb.col), sch.child(nb.typ), sc))
 	}
 	return b
 }
