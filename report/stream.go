@@ -343,18 +343,23 @@ func appendIndented(dst, src []byte, prefix, indent string) []byte {
 		c := src[i]
 		switch c {
 		case '"':
+			// The closing quote: the next '"' not escaped by a backslash
+			// (found a run at a time, not byte by byte).
 			j := i + 1
-			for j < len(src) {
-				if src[j] == '\\' {
-					j += 2
-					continue
-				}
-				if src[j] == '"' {
+			for {
+				q := bytes.IndexByte(src[j:], '"')
+				if q < 0 {
+					j = len(src)
 					break
 				}
-				j++
+				if b := bytes.IndexByte(src[j:j+q], '\\'); b >= 0 {
+					j += b + 2 // past the escaped character
+					continue
+				}
+				j += q
+				break
 			}
-			dst = append(dst, src[i:j+1]...)
+			dst = append(dst, src[i:min(j+1, len(src))]...)
 			i = j
 		case '{', '[':
 			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {

@@ -159,3 +159,26 @@ func FuzzIndent(f *testing.F) {
 		checkIndent(t, in)
 	})
 }
+
+// TestAppendIndentedStrings checks the indenter against encoding/json's on
+// strings with quotes, backslashes and structural characters inside.
+func TestAppendIndentedStrings(t *testing.T) {
+	values := []any{
+		map[string]any{"a": `x"y`, "b": `\`, "c": `\\"`, "d": `{[,:]}`, "e": []any{`"`, `\"`, "", `a\b`}},
+		[]any{`ends with a backslash \`, map[string]any{`k"ey`: `v\\`, "n": 1.5, "t": true, "z": nil}},
+		`"`, `\`, "",
+	}
+	for _, v := range values {
+		compact, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact, "  ", "    "); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendIndented(nil, compact, "  ", "    "); string(got) != want.String() {
+			t.Errorf("appendIndented(%s):\n%s\nwant\n%s", compact, got, want.String())
+		}
+	}
+}
