@@ -96,23 +96,34 @@ func (r *Result) Files(root Root, fsys fs.FS) fs.FS {
 	return &keptFS{base: fsys, dir: root.Name, d: d}
 }
 
-// keptFS serves a directory's kept listing and files over base.
+// keptFS serves a directory's kept listing and files over base. Each
+// kept file is served by one Open: the loader copies what it reads, so
+// the kept text is let go as soon as it has been read, rather than kept
+// alongside the loader's copy for as long as the root is loaded (for a
+// root of 10,000 sites, 30 MB). Later reads go to base.
 type keptFS struct {
 	base fs.FS
 	dir  string
+	mu   sync.Mutex
 	d    *keptDir
 }
 
-func (k *keptFS) file(name string) (keptFile, bool) {
+func (k *keptFS) file(name string, take bool) (keptFile, bool) {
 	if path.Dir(name) != k.dir {
 		return keptFile{}, false
 	}
-	f, ok := k.d.files[path.Base(name)]
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	base := path.Base(name)
+	f, ok := k.d.files[base]
+	if ok && take {
+		delete(k.d.files, base)
+	}
 	return f, ok
 }
 
 func (k *keptFS) Open(name string) (fs.File, error) {
-	if f, ok := k.file(name); ok {
+	if f, ok := k.file(name, true); ok {
 		return &keptReader{Reader: bytes.NewReader(f.data), info: f.info}, nil
 	}
 	return k.base.Open(name)
@@ -126,7 +137,7 @@ func (k *keptFS) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 func (k *keptFS) Stat(name string) (fs.FileInfo, error) {
-	if f, ok := k.file(name); ok {
+	if f, ok := k.file(name, false); ok {
 		return f.info, nil
 	}
 	return fs.Stat(k.base, name)
@@ -134,7 +145,7 @@ func (k *keptFS) Stat(name string) (fs.FileInfo, error) {
 
 // ReadFile reads at most repo.DefaultLimit bytes, as repo.FS does.
 func (k *keptFS) ReadFile(name string) ([]byte, error) {
-	if _, ok := k.file(name); ok {
+	if _, ok := k.file(name, false); ok {
 		return repo.ReadFile(k, name, repo.DefaultLimit, "")
 	}
 	return fs.ReadFile(k.base, name)

@@ -64,19 +64,24 @@ func TestFilesKept(t *testing.T) {
 	if want := "[.hidden.tf main.tf notes.txt sub vars.tf]"; fmtList(names) != want {
 		t.Errorf("listing %s, want %s (as read while searching)", fmtList(names), want)
 	}
+	if st, err := fs.Stat(fsys, "envs/prod/vars.tf"); err != nil || st.Size() != int64(len(`variable "x" {}`)) || st.Name() != "vars.tf" {
+		t.Errorf("Stat(vars.tf) from the kept files: %v %v", st, err)
+	}
 	data, err := repo.ReadFile(fsys, "envs/prod/main.tf", 1<<20, "a Terraform file")
 	if err != nil || string(data) != "module \"site\" {\n  source = \"../../modules/site\"\n}\n" {
 		t.Errorf("main.tf from the kept files: %q %v", data, err)
 	}
-	if data, err := repo.ReadFile(fsys, "envs/prod/vars.tf", 1<<20, "a Terraform file"); err != nil || string(data) != `variable "x" {}` {
-		t.Errorf("vars.tf from the kept files: %q %v", data, err)
-	}
-	if st, err := fs.Stat(fsys, "envs/prod/vars.tf"); err != nil || st.Size() != int64(len(`variable "x" {}`)) || st.Name() != "vars.tf" {
-		t.Errorf("Stat(vars.tf) from the kept files: %v %v", st, err)
+	// A kept file is served once, then let go: reading it again reads
+	// the repository.
+	if data, err := repo.ReadFile(fsys, "envs/prod/main.tf", 1<<20, "a Terraform file"); err != nil || string(data) != "changed" {
+		t.Errorf("main.tf read a second time: %q %v, want what is on disk now", data, err)
 	}
 	// The size limit applies to kept files as to files on disk.
-	if _, err := repo.ReadFile(fsys, "envs/prod/main.tf", 10, "a Terraform file"); err == nil {
+	if _, err := repo.ReadFile(fsys, "envs/prod/vars.tf", 10, "a Terraform file"); err == nil {
 		t.Errorf("a kept file larger than the limit was read")
+	}
+	if _, err := repo.ReadFile(fsys, "envs/prod/vars.tf", 1<<20, "a Terraform file"); err == nil {
+		t.Errorf("vars.tf read again from memory, not from the repository (where it was removed)")
 	}
 	// Files not kept come from the repository.
 	if data, err := fs.ReadFile(fsys, "envs/prod/notes.txt"); err != nil || string(data) != "not Terraform" {
