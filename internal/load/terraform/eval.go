@@ -274,11 +274,20 @@ func safeValue(expr hcl.Expression, ctx *hcl.EvalContext) (v cty.Value, diags hc
 // evalContext builds the variables expr refers to.
 func (s *scope) evalContext(expr hcl.Expression) (*hcl.EvalContext, bool) {
 	l := s.mi.l
-	ctx := &hcl.EvalContext{Functions: l.funcs, Variables: map[string]cty.Value{}}
 	trs := expr.Variables()
 	if len(trs) == 0 {
-		return ctx, true
+		// Nothing to look up: one context serves every such expression
+		// of the loader (evaluation never changes a context; for
+		// expressions and the like make children of it).
+		if l.noVars == nil {
+			l.noVars = pureCtx().NewChild()
+			l.noVars.Functions = l.funcs
+		}
+		return l.noVars, true
 	}
+	ctx := pureCtx().NewChild()
+	ctx.Functions = l.funcs
+	ctx.Variables = make(map[string]cty.Value, 4)
 	type named map[string]cty.Value
 	groups := map[string]named{}
 	put := func(root, name string, v cty.Value) {

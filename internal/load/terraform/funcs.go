@@ -38,15 +38,25 @@ const (
 
 // functions returns the Terraform functions s3front evaluates. A call to
 // any other function is reported as unresolved input, never guessed.
+// Expressions do not use this map: their context holds the loader's own
+// functions (ownFuncs) and has the pure ones in its parent (pureCtx), so
+// the ~110 pure functions are not copied for every root module.
 func (l *loader) functions() map[string]function.Function {
 	pure := pureFuncs()
-	f := make(map[string]function.Function, len(pure)+16)
+	f := make(map[string]function.Function, len(pure)+len(l.funcs))
 	for name, fn := range pure {
 		f[name] = fn
 	}
-	// The functions that read files belong to the loader (its file
-	// system, the origins of what they read).
-	own := map[string]function.Function{}
+	for name, fn := range l.funcs {
+		f[name] = fn
+	}
+	return f
+}
+
+// ownFuncs returns the functions that read files: they belong to the
+// loader (its file system, the origins of what they read).
+func (l *loader) ownFuncs() map[string]function.Function {
+	own := make(map[string]function.Function, 12)
 	own["file"] = l.fileFunc()
 	own["fileexists"] = l.fileExistsFunc()
 	own["filebase64"] = l.fileBytesFunc(base64.StdEncoding.EncodeToString)
@@ -57,13 +67,31 @@ func (l *loader) functions() map[string]function.Function {
 	own["filebase64sha256"] = l.fileBytesFunc(base64Sum(sha256Sum))
 	own["filebase64sha512"] = l.fileBytesFunc(base64Sum(sha512Sum))
 	own["fileset"] = l.fileSetFunc()
-	own["templatefile"] = l.templateFileFunc(f)
-	own["templatestring"] = l.templateStringFunc(f)
+	own["templatefile"] = l.templateFileFunc()
+	own["templatestring"] = l.templateStringFunc()
 	for name, fn := range own {
-		f[name] = symbolAwareFunc(name, fn)
+		own[name] = symbolAwareFunc(name, fn)
 	}
-	return f
+	return own
 }
+
+// templateFuncs returns the functions a template may call: all but
+// templatefile and templatestring (as in Terraform). Built on first use.
+func (l *loader) templateFuncs() map[string]function.Function {
+	if l.tmplFuncs == nil {
+		f := l.functions()
+		delete(f, "templatefile")
+		delete(f, "templatestring")
+		l.tmplFuncs = f
+	}
+	return l.tmplFuncs
+}
+
+// pureCtx is the parent of every expression's evaluation context: it
+// holds the pure functions, read-only, shared by all loaders.
+var pureCtx = sync.OnceValue(func() *hcl.EvalContext {
+	return &hcl.EvalContext{Functions: pureFuncs()}
+})
 
 // pureFuncs returns the functions that depend on nothing but their
 // arguments, made symbol-aware once, on first use, for every loader
@@ -581,7 +609,7 @@ func (l *loader) fileExistsFunc() function.Function {
 
 // templateFileFunc renders a template file with the given variables and
 // every function except templatefile itself (as Terraform does).
-func (l *loader) templateFileFunc(base map[string]function.Function) function.Function {
+func (l *loader) templateFileFunc() function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
 		Type:   function.StaticReturnType(cty.String),
@@ -590,7 +618,7 @@ func (l *loader) templateFileFunc(base map[string]function.Function) function.Fu
 			if err != nil {
 				return cty.NilVal, err
 			}
-			s, err := l.renderTemplate(data, full, args[1], base)
+			s, err := l.renderTemplate(data, full, args[1])
 			if err == nil && s.IsKnown() && !s.IsNull() {
 				l.fileOrigins[s.AsString()] = full
 			}
@@ -601,7 +629,7 @@ func (l *loader) templateFileFunc(base map[string]function.Function) function.Fu
 
 // renderTemplate renders template text with vars and every function but
 // templatefile and templatestring.
-func (l *loader) renderTemplate(data []byte, name string, vars cty.Value, base map[string]function.Function) (cty.Value, error) {
+func (l *loader) renderTemplate(data []byte, name string, vars cty.Value) (cty.Value, error) {
 	if !vars.IsWhollyKnown() {
 		return cty.UnknownVal(cty.String), nil
 	}
@@ -613,13 +641,7 @@ func (l *loader) renderTemplate(data []byte, name string, vars cty.Value, base m
 		return cty.NilVal, diags
 	}
 	symbolAware(expr)
-	fns := make(map[string]function.Function, len(base))
-	for k, v := range base {
-		if k != "templatefile" && k != "templatestring" {
-			fns[k] = v
-		}
-	}
-	ctx := &hcl.EvalContext{Variables: vars.AsValueMap(), Functions: fns}
+	ctx := &hcl.EvalContext{Variables: vars.AsValueMap(), Functions: l.templateFuncs()}
 	for _, tr := range expr.Variables() {
 		if _, ok := ctx.Variables[tr.RootName()]; !ok {
 			return cty.NilVal, fmt.Errorf("vars map does not contain key %q, referenced at %s", tr.RootName(), rangeString(tr.SourceRange()))

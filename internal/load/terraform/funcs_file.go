@@ -93,12 +93,12 @@ func (l *loader) fileSetFunc() function.Function {
 // templateStringFunc renders a template given as a string, like
 // templatefile; Terraform allows only a reference as the template, never
 // a literal, which would already have been rendered.
-func (l *loader) templateStringFunc(base map[string]function.Function) function.Function {
+func (l *loader) templateStringFunc() function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "template", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			return l.renderTemplate([]byte(args[0].AsString()), "templatestring", args[1], base)
+			return l.renderTemplate([]byte(args[0].AsString()), "templatestring", args[1])
 		},
 	})
 }

@@ -115,11 +115,17 @@ type loader struct {
 	ctx context.Context
 	// fsys is what the loader reads: the caller's fsys with the fetched
 	// modules mounted over it (tree).
-	fsys  fs.FS
-	tree  *treeFS
-	root  string
-	opts  Options
-	funcs map[string]function.Function
+	fsys fs.FS
+	tree *treeFS
+	root string
+	opts Options
+	// funcs are the loader's own functions (ownFuncs); expressions see
+	// the pure ones through the parent context (pureCtx). tmplFuncs
+	// caches templateFuncs, and noVars is the context of an expression
+	// that refers to nothing.
+	funcs     map[string]function.Function
+	tmplFuncs map[string]function.Function
+	noVars    *hcl.EvalContext
 
 	mods      map[string]*modCfg
 	dirs      map[string]dirList // directory listings (listDir)
@@ -177,7 +183,7 @@ func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *load
 	}
 	l.tree = &treeFS{base: fsys}
 	l.fsys = l.tree
-	l.funcs = l.functions()
+	l.funcs = l.ownFuncs()
 	var errs []*source.Error
 	l.accounts, errs = parseAccounts(opts.Accounts)
 	for _, e := range errs {
