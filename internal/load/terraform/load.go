@@ -161,8 +161,6 @@ type loader struct {
 	fileOrigins map[string]string
 	// srcCache holds the text of configuration files, for messages.
 	srcCache map[string][]byte
-	// schemas caches schemaOf.
-	schemas map[string]*schema
 }
 
 func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *loader {
@@ -179,7 +177,6 @@ func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *load
 		policyDocAddrs: map[string]string{},
 		fileOrigins:    map[string]string{},
 		srcCache:       map[string][]byte{},
-		schemas:        map[string]*schema{},
 	}
 	l.tree = &treeFS{base: fsys}
 	l.fsys = l.tree

@@ -1,13 +1,14 @@
 package terraform
 
 import (
+	"bytes"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function/stdlib"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/s3front/s3front/ident"
 	"github.com/s3front/s3front/model"
@@ -421,9 +422,9 @@ func (n *resNode) instances() []*resInst {
 		sc := instanceScope(base, n.exp, i)
 		ri := &resInst{node: n, addr: what + k.String(), key: k, prov: prov}
 		if n.cfg.cbody != nil {
-			ri.body = l.evalCBody(n.cfg.cbody, n.cfg.typ, posOf(n.cfg.rng), l.schemaOf(n.cfg.mode, n.cfg.typ), sc)
+			ri.body = l.evalCBody(n.cfg.cbody, n.cfg.typ, posOf(n.cfg.rng), schemaFor(n.cfg.mode, n.cfg.typ), sc)
 		} else {
-			ri.body = l.evalBody(n.cfg.body, n.cfg.typ, posOf(n.cfg.rng), l.schemaOf(n.cfg.mode, n.cfg.typ), sc, true)
+			ri.body = l.evalBody(n.cfg.body, n.cfg.typ, posOf(n.cfg.rng), schemaFor(n.cfg.mode, n.cfg.typ), sc, true)
 		}
 		ri.extra = l.computed(ri)
 		if n.cfg.mode == dataMode && n.cfg.typ == "aws_iam_policy_document" {
@@ -628,7 +629,7 @@ func (l *loader) evalAttr(name string, expr hcl.Expression, pos source.Pos, sc *
 		jsonArg = arg
 		a.val = cty.UnknownVal(cty.String)
 		if arg.IsWhollyKnown() {
-			if v, err := stdlib.JSONEncode(arg); err == nil {
+			if v, err := jsonEncode(arg); err == nil {
 				a.val = v
 			}
 		}
@@ -649,6 +650,20 @@ func (l *loader) evalAttr(name string, expr hcl.Expression, pos source.Pos, sc *
 		a.syn = &evSyntax{rng: &r}
 	}
 	return a
+}
+
+// jsonEncode is Terraform's jsonencode of a wholly known value without
+// marks, without the argument checks of a function call (the caller has
+// made them).
+func jsonEncode(v cty.Value) (cty.Value, error) {
+	if v.IsNull() {
+		return cty.StringVal("null"), nil
+	}
+	buf, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return cty.NilVal, err
+	}
+	return cty.StringVal(string(bytes.TrimSpace(buf))), nil
 }
 
 // dropExpr frees the attribute's syntax, keeping where it is written

@@ -1,6 +1,9 @@
 package terraform
 
-import "sort"
+import (
+	"sort"
+	"sync"
+)
 
 // schema names the nested block types of a resource type, recursively.
 // Native syntax does not need it (blocks are written as blocks); JSON
@@ -29,21 +32,6 @@ func (s *schema) blockNames() []string {
 	return out
 }
 
-// schemaOf is schemaFor, built once per resource type and loader
-// (schemas are not changed once built).
-func (l *loader) schemaOf(mode resMode, typ string) *schema {
-	key := typ
-	if mode == dataMode {
-		key = "data." + typ
-	}
-	s, ok := l.schemas[key]
-	if !ok {
-		s = schemaFor(mode, typ)
-		l.schemas[key] = s
-	}
-	return s
-}
-
 // sch builds a schema from alternating names and child schemas; a name
 // followed by another name (or nothing) has no nested blocks.
 func sch(items ...any) *schema {
@@ -65,18 +53,21 @@ func sch(items ...any) *schema {
 	return s
 }
 
+// schemaFor returns the schema of a resource type (nil for types
+// without nested blocks s3front reads). The schemas are built once per
+// process and never changed.
 func schemaFor(mode resMode, typ string) *schema {
 	if mode == dataMode {
-		switch typ {
-		case "aws_iam_policy_document":
-			return sch("statement", sch("principals", "not_principals", "condition"))
-		}
-		return nil
+		return schemaTable()["data."+typ]
 	}
-	switch typ {
-	case "aws_cloudfront_distribution":
-		behavior := sch("forwarded_values", sch("cookies"), "lambda_function_association", "function_association", "grpc_config")
-		return sch(
+	return schemaTable()[typ]
+}
+
+var schemaTable = sync.OnceValue(func() map[string]*schema {
+	behavior := sch("forwarded_values", sch("cookies"), "lambda_function_association", "function_association", "grpc_config")
+	return map[string]*schema{
+		"data.aws_iam_policy_document": sch("statement", sch("principals", "not_principals", "condition")),
+		"aws_cloudfront_distribution": sch(
 			"origin", sch("custom_origin_config", "s3_origin_config", "custom_header", "origin_shield", "vpc_origin_config"),
 			"origin_group", sch("failover_criteria", "member", "selection_criteria"),
 			"default_cache_behavior", behavior,
@@ -85,35 +76,24 @@ func schemaFor(mode resMode, typ string) *schema {
 			"restrictions", sch("geo_restriction"),
 			"viewer_certificate",
 			"logging_config",
-		)
-	case "aws_s3_bucket":
-		return sch(
+		),
+		"aws_s3_bucket": sch(
 			"server_side_encryption_configuration", sch("rule", sch("apply_server_side_encryption_by_default")),
 			"website", "versioning", "logging", "grant", "cors_rule", "lifecycle_rule", "replication_configuration",
 			"object_lock_configuration", sch("rule", sch("default_retention")),
-		)
-	case "aws_s3_bucket_server_side_encryption_configuration":
-		return sch("rule", sch("apply_server_side_encryption_by_default"))
-	case "aws_s3_bucket_ownership_controls":
-		return sch("rule")
-	case "aws_s3_bucket_acl":
-		return sch("access_control_policy", sch("grant", sch("grantee"), "owner"))
-	case "aws_s3_bucket_website_configuration":
-		return sch("index_document", "error_document", "redirect_all_requests_to", "routing_rule", sch("condition", "redirect"))
-	case "aws_s3_bucket_versioning":
-		return sch("versioning_configuration")
-	case "aws_s3_bucket_object_lock_configuration":
-		return sch("rule", sch("default_retention"))
-	case "aws_cloudfront_cache_policy":
-		return sch("parameters_in_cache_key_and_forwarded_to_origin", sch(
-			"headers_config", sch("headers"), "cookies_config", sch("cookies"), "query_strings_config", sch("query_strings")))
-	case "aws_cloudfront_origin_request_policy":
-		return sch("headers_config", sch("headers"), "cookies_config", sch("cookies"), "query_strings_config", sch("query_strings"))
-	case "aws_kms_grant":
-		return sch("constraints")
+		),
+		"aws_s3_bucket_server_side_encryption_configuration": sch("rule", sch("apply_server_side_encryption_by_default")),
+		"aws_s3_bucket_ownership_controls":                   sch("rule"),
+		"aws_s3_bucket_acl":                                  sch("access_control_policy", sch("grant", sch("grantee"), "owner")),
+		"aws_s3_bucket_website_configuration":                sch("index_document", "error_document", "redirect_all_requests_to", "routing_rule", sch("condition", "redirect")),
+		"aws_s3_bucket_versioning":                           sch("versioning_configuration"),
+		"aws_s3_bucket_object_lock_configuration":            sch("rule", sch("default_retention")),
+		"aws_cloudfront_cache_policy": sch("parameters_in_cache_key_and_forwarded_to_origin", sch(
+			"headers_config", sch("headers"), "cookies_config", sch("cookies"), "query_strings_config", sch("query_strings"))),
+		"aws_cloudfront_origin_request_policy": sch("headers_config", sch("headers"), "cookies_config", sch("cookies"), "query_strings_config", sch("query_strings")),
+		"aws_kms_grant":                        sch("constraints"),
 	}
-	return nil
-}
+})
 
 var providerSchema = sch("assume_role", "assume_role_with_web_identity", "default_tags", "ignore_tags", "endpoints")
 

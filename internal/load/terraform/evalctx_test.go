@@ -1,0 +1,165 @@
+package terraform
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// TestFunctionContexts checks that expressions reach the pure functions
+// (through the shared parent context), the loader's own file functions,
+// and templates every function but templatefile and templatestring, and
+// that expressions without references (sharing one context) still
+// evaluate.
+func TestFunctionContexts(t *testing.T) {
+	tests := []struct {
+		name   string
+		bucket string // the bucket argument
+		want   string // bucket name, or "" when unresolved
+		why    string // substring of an unresolved note's What or Why when want is ""
+	}{
+		{"literal", `"lit"`, "lit", ""},
+		{"pure function without references", `upper("up")`, "UP", ""},
+		{"for expression without outside references", `join("", [for s in ["a", "b"] : upper(s)])`, "AB", ""},
+		{"pure function of a local", `lower(local.n)`, "local", ""},
+		{"file function", `trimspace(file("${path.module}/name.txt"))`, "from-file", ""},
+		{"template calls pure and file functions", `templatefile("t.tpl", { v = local.n })`, "local-x-from-file", ""},
+		{"templatestring", `templatestring(local.tpl, { v = "s" })`, "S", ""},
+		{"template cannot call templatefile", `templatefile("nested.tpl", {})`, "", "templatefile"},
+		{"unknown function", `rsadecrypt("x", "y")`, "", "function rsadecrypt()"},
+		{"namespaced function", `provider::aws::arn_parse("x")`, "", "function"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{
+				"main.tf": "locals {\n  n = \"LOCAL\"\n  tpl = \"$${upper(v)}\"\n}\n" +
+					"resource \"aws_s3_bucket\" \"x\" { bucket = " + tt.bucket + " }\n",
+				"name.txt":   "from-file\n",
+				"t.tpl":      "${lower(v)}-x-${trimspace(file(\"name.txt\"))}",
+				"nested.tpl": "${templatefile(\"t.tpl\", {v = \"a\"})}",
+			}
+			cfg := mustLoad(t, files, Options{})
+			got := strings.Join(bucketNames(cfg), ",")
+			if tt.want != "" {
+				if got != "aws_s3_bucket.x="+tt.want {
+					t.Errorf("buckets %q, want %q (unresolved: %+v)", got, tt.want, cfg.Unresolved)
+				}
+				return
+			}
+			for _, u := range cfg.Unresolved {
+				if strings.Contains(u.What+" "+u.Why, tt.why) {
+					return
+				}
+			}
+			t.Errorf("no unresolved note naming %q; buckets %q, unresolved %+v", tt.why, got, cfg.Unresolved)
+		})
+	}
+}
+
+// TestFunctionTables checks that the loader's own functions and the pure
+// ones do not overlap (an own function would hide a pure one of the same
+// name in the parent context) and that functions() is their union.
+func TestFunctionTables(t *testing.T) {
+	l := newLoader(context.Background(), fstest.MapFS{}, ".", Options{})
+	pure := pureFuncs()
+	for name := range l.funcs {
+		if _, dup := pure[name]; dup {
+			t.Errorf("%s is both a pure and a loader function", name)
+		}
+	}
+	all := l.functions()
+	if len(all) != len(pure)+len(l.funcs) {
+		t.Errorf("functions(): %d, want %d pure + %d own", len(all), len(pure), len(l.funcs))
+	}
+	tmpl := l.templateFuncs()
+	for _, name := range []string{"templatefile", "templatestring"} {
+		if _, ok := tmpl[name]; ok {
+			t.Errorf("templates may call %s", name)
+		}
+	}
+	if _, ok := tmpl["file"]; !ok {
+		t.Errorf("templates cannot call file")
+	}
+	if pureCtx() != pureCtx() {
+		t.Errorf("pureCtx is not built once")
+	}
+}
+
+// TestJSONEncodeAgrees checks jsonEncode against Terraform's jsonencode
+// function on the shapes configurations hold.
+func TestJSONEncodeAgrees(t *testing.T) {
+	tests := []struct {
+		name string
+		v    cty.Value
+	}{
+		{"null", cty.NullVal(cty.DynamicPseudoType)},
+		{"string with HTML and controls", cty.StringVal("<a href=\"x\">&</a>\n\t\u2028é")},
+		{"numbers", cty.TupleVal([]cty.Value{cty.NumberIntVal(1), cty.NumberFloatVal(1.5), cty.NumberIntVal(-20000000000)})},
+		{"bool", cty.True},
+		{"empty object", cty.EmptyObjectVal},
+		{"policy", cty.ObjectVal(map[string]cty.Value{
+			"Version": cty.StringVal("2012-10-17"),
+			"Statement": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
+				"Sid":       cty.StringVal("A"),
+				"Effect":    cty.StringVal("Allow"),
+				"Principal": cty.ObjectVal(map[string]cty.Value{"AWS": cty.StringVal("arn:aws:iam::123456789012:root")}),
+				"Action":    cty.ListVal([]cty.Value{cty.StringVal("s3:GetObject"), cty.StringVal("s3:ListBucket")}),
+				"Condition": cty.NullVal(cty.DynamicPseudoType),
+				"Extra":     cty.NullVal(cty.String),
+			})}),
+		})},
+		{"map and set", cty.ObjectVal(map[string]cty.Value{
+			"m": cty.MapVal(map[string]cty.Value{"z": cty.StringVal("1"), "a": cty.StringVal("2")}),
+			"s": cty.SetVal([]cty.Value{cty.StringVal("b"), cty.StringVal("a")}),
+		})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, werr := stdlib.JSONEncode(tt.v)
+			got, gerr := jsonEncode(tt.v)
+			if (werr != nil) != (gerr != nil) {
+				t.Fatalf("error %v, jsonencode gives %v", gerr, werr)
+			}
+			if werr == nil && !got.RawEquals(want) {
+				t.Errorf("got %#v, jsonencode gives %#v", got, want)
+			}
+		})
+	}
+}
+
+// TestSchemaTable checks that the schemas are built once and that the
+// block names of a type are as before.
+func TestSchemaTable(t *testing.T) {
+	tests := []struct {
+		mode   resMode
+		typ    string
+		blocks string // blockNames, comma-separated; "-" for no schema
+	}{
+		{managed, "aws_cloudfront_distribution", "custom_error_response,default_cache_behavior,logging_config,ordered_cache_behavior,origin,origin_group,restrictions,viewer_certificate"},
+		{managed, "aws_s3_bucket_server_side_encryption_configuration", "rule"},
+		{dataMode, "aws_iam_policy_document", "statement"},
+		{managed, "aws_iam_policy_document", "-"},
+		{dataMode, "aws_s3_bucket", "-"},
+		{managed, "aws_instance", "-"},
+	}
+	for _, tt := range tests {
+		s := schemaFor(tt.mode, tt.typ)
+		got := "-"
+		if s != nil {
+			got = strings.Join(s.blockNames(), ",")
+			if schemaFor(tt.mode, tt.typ) != s {
+				t.Errorf("%s: schema built twice", tt.typ)
+			}
+		}
+		if got != tt.blocks {
+			t.Errorf("%d %s: %s, want %s", tt.mode, tt.typ, got, tt.blocks)
+		}
+	}
+	if got := strings.Join(schemaFor(managed, "aws_cloudfront_distribution").child("default_cache_behavior").blockNames(), ","); got != "forwarded_values,function_association,grpc_config,lambda_function_association" {
+		t.Errorf("cache behaviour blocks: %s", got)
+	}
+}
