@@ -427,7 +427,7 @@ func dupDiag(what, name string, at, prev hcl.Range) *hcl.Diagnostic {
 func (m *modCfg) decodeVariable(b *hcl.Block) hcl.Diagnostics {
 	c, _, diags := b.Body.PartialContent(variableSchema)
 	name := b.Labels[0]
-	if !hclsyntax.ValidIdentifier(name) {
+	if !validIdent(name) {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "invalid variable name " + strconvQuote(name), Subject: b.LabelRanges[0].Ptr()})
 		return diags
 	}
@@ -459,7 +459,7 @@ func (m *modCfg) decodeResource(b *hcl.Block, cb *cBody) hcl.Diagnostics {
 	}
 	var diags hcl.Diagnostics
 	for i, lbl := range b.Labels {
-		if !hclsyntax.ValidIdentifier(lbl) {
+		if !validIdent(lbl) {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "invalid " + b.Type + " label " + strconvQuote(lbl),
 				Detail: "hint: names must start with a letter or underscore and contain only letters, digits, underscores and dashes", Subject: b.LabelRanges[i].Ptr()})
 			return diags
@@ -504,7 +504,7 @@ func (m *modCfg) decodeResource(b *hcl.Block, cb *cBody) hcl.Diagnostics {
 
 func (m *modCfg) decodeCall(b *hcl.Block) hcl.Diagnostics {
 	name := b.Labels[0]
-	if !hclsyntax.ValidIdentifier(name) {
+	if !validIdent(name) {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "invalid module name " + strconvQuote(name), Subject: b.LabelRanges[0].Ptr()}}
 	}
 	c, remain, diags := b.Body.PartialContent(moduleMetaSchema)
@@ -914,4 +914,23 @@ func metaBody(b *hclsyntax.Body) *hclsyntax.Body {
 		}
 	}
 	return m
+}
+
+// validIdent is hclsyntax.ValidIdentifier, which runs the HCL scanner on
+// the name, with a fast path for the usual ASCII names
+// ([A-Za-z_][A-Za-z0-9_-]*): every block label goes through it.
+func validIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		case i > 0 && (c >= '0' && c <= '9' || c == '-'):
+		default:
+			return hclsyntax.ValidIdentifier(s)
+		}
+	}
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
@@ -162,4 +163,25 @@ func TestSchemaTable(t *testing.T) {
 	if got := strings.Join(schemaFor(managed, "aws_cloudfront_distribution").child("default_cache_behavior").blockNames(), ","); got != "forwarded_values,function_association,grpc_config,lambda_function_association" {
 		t.Errorf("cache behaviour blocks: %s", got)
 	}
+}
+
+// TestValidIdent checks the fast path against HCL's scanner.
+func TestValidIdent(t *testing.T) {
+	for _, s := range []string{"", "a", "_", "site", "aws_s3_bucket", "my-bucket", "a1", "A_b-C9", "1a", "-a", "a.b", "a b", "a\n", "é", "aé", "a\x00",
+		"true", "for", "null", "a--", "_1", "x-", "a/b", "ñame", "a\u00a0", "日本", "a$", "a\"", "${a}"} {
+		if got, want := validIdent(s), hclsyntax.ValidIdentifier(s); got != want {
+			t.Errorf("validIdent(%q) = %v, HCL says %v", s, got, want)
+		}
+	}
+}
+
+func FuzzValidIdent(f *testing.F) {
+	for _, s := range []string{"a", "my-bucket", "1a", "é", "a b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validIdent(s), hclsyntax.ValidIdentifier(s); got != want {
+			t.Errorf("validIdent(%q) = %v, HCL says %v", s, got, want)
+		}
+	})
 }

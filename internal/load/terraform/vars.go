@@ -86,7 +86,7 @@ func (l *loader) collectRootVars() {
 	for i, kv := range l.opts.Vars {
 		k, v, ok := strings.Cut(kv, "=")
 		origin := "--var " + kv
-		if !ok || !hclsyntax.ValidIdentifier(k) {
+		if !ok || !validIdent(k) {
 			l.fatal(hcl.Range{Filename: "--var"}, "invalid --var "+strconvQuote(kv)+" (argument "+itoa(i+1)+")", "write --var name=value")
 			continue
 		}
