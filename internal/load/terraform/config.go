@@ -55,6 +55,10 @@ type attrUse struct {
 	// structVars are the variables used so.
 	structAttrs map[string]map[string]bool
 	structVars  map[string]bool
+	// ownCalls: an expression calls one of the loader's own functions
+	// (ownFuncNames), or the module has syntax collectAttrNames does not
+	// see (JSON files, override files).
+	ownCalls bool
 }
 
 func newAttrUse() attrUse {
@@ -79,6 +83,7 @@ func (u *attrUse) merge(o *attrUse) {
 	for n := range o.structVars {
 		u.structVars[n] = true
 	}
+	u.ownCalls = u.ownCalls || o.ownCalls
 }
 
 type varCfg struct {
@@ -348,8 +353,16 @@ func (l *loader) parseModule(dir string) (*modCfg, hcl.Diagnostics) {
 			m.attrUse.merge(pf.uses)
 		} else if sb, ok := pf.file.Body.(*hclsyntax.Body); ok {
 			collectAttrNames(sb, &m.attrUse)
+		} else {
+			m.ownCalls = true
 		}
 	}
+	if len(overrides) > 0 {
+		m.ownCalls = true
+	}
+	// Once a module may call them, every expression of the loader sees
+	// the loader's own functions.
+	l.ownCalls = l.ownCalls || m.ownCalls
 	return m, diags
 }
 
@@ -667,6 +680,9 @@ func collectAttrNames(body *hclsyntax.Body, m *attrUse) {
 				structural(e.Expr)
 			}
 		case *hclsyntax.FunctionCallExpr:
+			if ownFuncNames[e.Name] {
+				m.ownCalls = true
+			}
 			if collectionFunc(e.Name) {
 				for _, a := range e.Args {
 					structural(a)

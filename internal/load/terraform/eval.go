@@ -279,14 +279,16 @@ func (s *scope) evalContext(expr hcl.Expression) (*hcl.EvalContext, bool) {
 		// Nothing to look up: one context serves every such expression
 		// of the loader (evaluation never changes a context; for
 		// expressions and the like make children of it).
-		if l.noVars == nil {
-			l.noVars = pureCtx().NewChild()
-			l.noVars.Functions = l.funcs
+		c := &l.noVars
+		if l.ownCalls {
+			c = &l.noVarsOwn
 		}
-		return l.noVars, true
+		if *c == nil {
+			*c = l.newEvalContext()
+		}
+		return *c, true
 	}
-	ctx := pureCtx().NewChild()
-	ctx.Functions = l.funcs
+	ctx := l.newEvalContext()
 	ctx.Variables = make(map[string]cty.Value, 4)
 	type named map[string]cty.Value
 	groups := map[string]named{}
@@ -460,6 +462,16 @@ func (s *scope) evalContext(expr hcl.Expression) (*hcl.EvalContext, bool) {
 		ctx.Variables[root] = cty.ObjectVal(g)
 	}
 	return ctx, ok
+}
+
+// newEvalContext is a context with the pure functions (in its parent)
+// and, once a module may call them, the loader's own functions.
+func (l *loader) newEvalContext() *hcl.EvalContext {
+	ctx := pureCtx().NewChild()
+	if l.ownCalls {
+		ctx.Functions = l.ownFuncs()
+	}
+	return ctx
 }
 
 // attrStep returns the name of step i of tr when it is an attribute step

@@ -67,14 +67,21 @@ func TestFunctionContexts(t *testing.T) {
 func TestFunctionTables(t *testing.T) {
 	l := newLoader(context.Background(), fstest.MapFS{}, ".", Options{})
 	pure := pureFuncs()
-	for name := range l.funcs {
+	own := l.ownFuncs()
+	if len(own) != len(ownFuncNames) {
+		t.Errorf("%d own functions, %d names", len(own), len(ownFuncNames))
+	}
+	for name := range own {
+		if !ownFuncNames[name] {
+			t.Errorf("%s is not in ownFuncNames", name)
+		}
 		if _, dup := pure[name]; dup {
 			t.Errorf("%s is both a pure and a loader function", name)
 		}
 	}
 	all := l.functions()
-	if len(all) != len(pure)+len(l.funcs) {
-		t.Errorf("functions(): %d, want %d pure + %d own", len(all), len(pure), len(l.funcs))
+	if len(all) != len(pure)+len(own) {
+		t.Errorf("functions(): %d, want %d pure + %d own", len(all), len(pure), len(own))
 	}
 	tmpl := l.templateFuncs()
 	for _, name := range []string{"templatefile", "templatestring"} {
@@ -184,4 +191,56 @@ func FuzzValidIdent(f *testing.F) {
 			t.Errorf("validIdent(%q) = %v, HCL says %v", s, got, want)
 		}
 	})
+}
+
+// TestOwnFunctionsWherever checks that the loader's own functions, which
+// expressions see only once a module parsed may call them, are there
+// wherever they are called from: a child module, a module argument, a
+// JSON file, an override file, inside try or can.
+func TestOwnFunctionsWherever(t *testing.T) {
+	const bucket = `resource "aws_s3_bucket" "x" { bucket = local.name }` + "\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"root local", map[string]string{"main.tf": bucket + `locals { name = trimspace(file("n.txt")) }`}, "from-file"},
+		{"inside can", map[string]string{"main.tf": bucket + `locals { name = can(file("n.txt")) ? "can" : "cannot" }`}, "can"},
+		{"inside try", map[string]string{"main.tf": bucket + `locals { name = try(trimspace(file("n.txt")), "tried") }`}, "from-file"},
+		{"child module only", map[string]string{
+			"main.tf":     `module "m" { source = "./m" }` + "\n",
+			"m/main.tf":   `resource "aws_s3_bucket" "x" { bucket = trimspace(file("${path.module}/n.txt")) }`,
+			"m/n.txt":     "child-file\n",
+			"m/other.txt": "",
+		}, "child-file"},
+		{"module argument", map[string]string{
+			"main.tf":   `module "m" {` + "\n" + `  source = "./m"` + "\n" + `  name = trimspace(filebase64("n.txt"))` + "\n}\n",
+			"m/main.tf": `variable "name" {}` + "\n" + `resource "aws_s3_bucket" "x" { bucket = var.name }`,
+		}, "ZnJvbS1maWxlCg=="},
+		{"JSON configuration", map[string]string{
+			"main.tf":        bucket,
+			"locals.tf.json": `{"locals": {"name": "${trimspace(file(\"n.txt\"))}"}}`,
+		}, "from-file"},
+		{"override file", map[string]string{
+			"main.tf":     bucket + `locals { name = "plain" }`,
+			"override.tf": `locals { name = trimspace(file("n.txt")) }`,
+		}, "from-file"},
+		{"template only", map[string]string{"main.tf": bucket + `locals { name = templatestring("$${x}", { x = "t" }) }`}, "t"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{"n.txt": "from-file\n"}
+			for k, v := range tt.files {
+				files[k] = v
+			}
+			cfg := mustLoad(t, files, Options{})
+			var names []string
+			for _, b := range cfg.Buckets {
+				names = append(names, b.Name.V)
+			}
+			if got := strings.Join(names, ","); got != tt.want {
+				t.Errorf("bucket %q, want %q (unresolved: %+v)", got, tt.want, cfg.Unresolved)
+			}
+		})
+	}
 }

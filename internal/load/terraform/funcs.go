@@ -43,20 +43,32 @@ const (
 // the ~110 pure functions are not copied for every root module.
 func (l *loader) functions() map[string]function.Function {
 	pure := pureFuncs()
-	f := make(map[string]function.Function, len(pure)+len(l.funcs))
+	own := l.ownFuncs()
+	f := make(map[string]function.Function, len(pure)+len(own))
 	for name, fn := range pure {
 		f[name] = fn
 	}
-	for name, fn := range l.funcs {
+	for name, fn := range own {
 		f[name] = fn
 	}
 	return f
 }
 
+// ownFuncNames are the names of the loader's own functions.
+var ownFuncNames = map[string]bool{
+	"file": true, "fileexists": true, "filebase64": true, "filemd5": true, "filesha1": true, "filesha256": true,
+	"filesha512": true, "filebase64sha256": true, "filebase64sha512": true, "fileset": true,
+	"templatefile": true, "templatestring": true,
+}
+
 // ownFuncs returns the functions that read files: they belong to the
-// loader (its file system, the origins of what they read).
+// loader (its file system, the origins of what they read). They are
+// built on first use: most root modules never call them.
 func (l *loader) ownFuncs() map[string]function.Function {
-	own := make(map[string]function.Function, 12)
+	if l.funcs != nil {
+		return l.funcs
+	}
+	own := make(map[string]function.Function, len(ownFuncNames))
 	own["file"] = l.fileFunc()
 	own["fileexists"] = l.fileExistsFunc()
 	own["filebase64"] = l.fileBytesFunc(base64.StdEncoding.EncodeToString)
@@ -72,6 +84,7 @@ func (l *loader) ownFuncs() map[string]function.Function {
 	for name, fn := range own {
 		own[name] = symbolAwareFunc(name, fn)
 	}
+	l.funcs = own
 	return own
 }
 

@@ -119,13 +119,16 @@ type loader struct {
 	tree *treeFS
 	root string
 	opts Options
-	// funcs are the loader's own functions (ownFuncs); expressions see
-	// the pure ones through the parent context (pureCtx). tmplFuncs
-	// caches templateFuncs, and noVars is the context of an expression
-	// that refers to nothing.
+	// funcs are the loader's own functions (ownFuncs, built on first
+	// use); expressions see the pure ones through the parent context
+	// (pureCtx), and the own ones once a module parsed may call them
+	// (ownCalls). tmplFuncs caches templateFuncs; noVars and noVarsOwn
+	// are the contexts of expressions that refer to nothing.
 	funcs     map[string]function.Function
+	ownCalls  bool
 	tmplFuncs map[string]function.Function
 	noVars    *hcl.EvalContext
+	noVarsOwn *hcl.EvalContext
 
 	mods      map[string]*modCfg
 	dirs      map[string]dirList // directory listings (listDir)
@@ -180,7 +183,6 @@ func newLoader(ctx context.Context, fsys fs.FS, root string, opts Options) *load
 	}
 	l.tree = &treeFS{base: fsys}
 	l.fsys = l.tree
-	l.funcs = l.ownFuncs()
 	var errs []*source.Error
 	l.accounts, errs = parseAccounts(opts.Accounts)
 	for _, e := range errs {
