@@ -630,7 +630,7 @@ func collectAttrNames(body *hclsyntax.Body, m *attrUse) {
 			}
 		}
 	}
-	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+	walkSyntax(body, func(n hclsyntax.Node) {
 		symbolAwareNode(n)
 		switch e := n.(type) {
 		case *hclsyntax.ScopeTraversalExpr:
@@ -641,14 +641,14 @@ func collectAttrNames(body *hclsyntax.Body, m *attrUse) {
 				if name, ok := attrStep(e.Traversal, 1); ok && len(e.Traversal) > 2 {
 					m.structVars[name] = true
 				}
-				return nil
+				return
 			case "local", "each", "count", "path", "terraform", "module", "self":
-				return nil
+				return
 			case "data":
 				skip = 3
 				t, ok := attrStep(e.Traversal, 1)
 				if !ok {
-					return nil
+					return
 				}
 				root = "data." + t
 			}
@@ -689,7 +689,6 @@ func collectAttrNames(body *hclsyntax.Body, m *attrUse) {
 				}
 			}
 		}
-		return nil
 	})
 }
 

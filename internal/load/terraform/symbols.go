@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -352,10 +351,7 @@ var symbolOps = func() map[*hclsyntax.Operation]*hclsyntax.Operation {
 
 // symbolAware replaces the operators of a parsed body or expression.
 func symbolAware(n hclsyntax.Node) {
-	hclsyntax.VisitAll(n, func(x hclsyntax.Node) hcl.Diagnostics {
-		symbolAwareNode(x)
-		return nil
-	})
+	walkSyntax(n, symbolAwareNode)
 }
 
 func symbolAwareNode(x hclsyntax.Node) {
