@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
@@ -247,6 +248,17 @@ func (s *scope) eval(expr hcl.Expression) cty.Value {
 	if l.ctx.Err() != nil {
 		return cty.DynamicVal
 	}
+	if st, ok := expr.(*hclsyntax.ScopeTraversalExpr); ok {
+		if v, ok := s.reference(st.Traversal); ok {
+			return v
+		}
+	}
+	return s.evalInContext(expr)
+}
+
+// evalInContext evaluates expr in a context of what it refers to.
+func (s *scope) evalInContext(expr hcl.Expression) cty.Value {
+	l := s.mi.l
 	ctx, ok := s.evalContext(expr)
 	if !ok {
 		return cty.DynamicVal
@@ -257,6 +269,66 @@ func (s *scope) eval(expr hcl.Expression) cty.Value {
 		return cty.DynamicVal
 	}
 	return v
+}
+
+// reference evaluates the commonest expressions without building an
+// evaluation context: var.x, local.x, and type.name.attr or
+// data.type.name.attr of a single resource instance that has been
+// evaluated. It gives what evaluating in a context gives (the context
+// would hold an object of just that name or attribute, and the
+// traversal would read it back), with the same side effects, or false
+// when it cannot; evalInContext then decides, with its messages.
+func (s *scope) reference(tr hcl.Traversal) (cty.Value, bool) {
+	if len(tr) < 2 || len(tr) > 4 {
+		return cty.NilVal, false
+	}
+	root := tr.RootName()
+	if _, shadowed := s.iters[root]; shadowed {
+		return cty.NilVal, false
+	}
+	step := func(i int) string {
+		if a, ok := tr[i].(hcl.TraverseAttr); ok {
+			return a.Name
+		}
+		return ""
+	}
+	var n *resNode
+	var attr string
+	switch root {
+	case "var", "local":
+		name := step(1)
+		if len(tr) != 2 || name == "" {
+			return cty.NilVal, false
+		}
+		if root == "var" {
+			return s.mi.variable(name, tr.SourceRange())
+		}
+		return s.mi.local(name, tr.SourceRange())
+	case "module", "path", "terraform", "count", "each", "self":
+		return cty.NilVal, false
+	case "data":
+		typ, name := step(1), step(2)
+		if len(tr) != 4 || typ == "" || name == "" {
+			return cty.NilVal, false
+		}
+		n, attr = s.mi.res["data."+typ+"."+name], step(3)
+	default:
+		name := step(1)
+		if len(tr) != 3 || name == "" {
+			return cty.NilVal, false
+		}
+		n, attr = s.mi.res[root+"."+name], step(2)
+	}
+	// Only a block already evaluated: evaluating one is ready's work,
+	// with its messages, in the order evalContext asks for it.
+	if n == nil || attr == "" || n.state != done {
+		return cty.NilVal, false
+	}
+	n.ready(tr.SourceRange())
+	if n.val != cty.NilVal || !n.exp.known || n.exp.kind != 0 || len(n.insts) != 1 {
+		return cty.NilVal, false
+	}
+	return n.insts[0].attrValue(attr)
 }
 
 // safeValue evaluates expr, turning a panic inside a function into a

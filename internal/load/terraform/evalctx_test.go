@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
@@ -242,5 +243,130 @@ func TestOwnFunctionsWherever(t *testing.T) {
 				t.Errorf("bucket %q, want %q (unresolved: %+v)", got, tt.want, cfg.Unresolved)
 			}
 		})
+	}
+}
+
+// TestReferenceAgrees checks that the references scope.reference
+// evaluates without a context give what evaluating them in a context
+// gives, and that it leaves the others to the context.
+func TestReferenceAgrees(t *testing.T) {
+	fsys := mapFS(map[string]string{"main.tf": `
+variable "env" { default = "prod" }
+variable "secret" {
+  default   = "s3cr3t"
+  sensitive = true
+}
+variable "unset" {}
+variable "obj" { default = { a = "x" } }
+locals {
+  prefix = "acme-${var.env}"
+  list   = ["a", "b"]
+  cyc1   = local.cyc2
+  cyc2   = local.cyc1
+}
+data "aws_caller_identity" "current" {}
+data "aws_acm_certificate" "c" { domain = "example.com" }
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.b.arn}/*"]
+  }
+}
+resource "aws_s3_bucket" "b" { bucket = "${local.prefix}-b" }
+resource "aws_s3_bucket" "counted" {
+  count  = 2
+  bucket = "c${count.index}"
+}
+resource "aws_s3_bucket" "each" {
+  for_each = toset(["x"])
+  bucket   = each.key
+}
+resource "aws_cloudfront_distribution" "d" {
+  enabled = true
+  origin {
+    origin_id   = "o"
+    domain_name = aws_s3_bucket.b.bucket_regional_domain_name
+  }
+}
+resource "aws_instance" "i" { ami = "ami-1" }
+`})
+	l := newLoader(context.Background(), fsys, ".", Options{})
+	cfg, diags := l.parseModule(".")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	l.mods["."] = cfg
+	l.readManifest()
+	l.collectRootVars()
+	root := l.newModInst(cfg, "", nil, nil, instKey{}, cty0)
+	var insts []*resInst
+	var mods []*modInst
+	l.walk(root, &insts, &mods)
+	sc := &scope{mi: root}
+	tests := []struct {
+		expr     string
+		shortcut bool // evaluated without a context
+	}{
+		{"var.env", true},
+		{"var.secret", true},
+		{"var.unset", true},
+		{"var.obj", true},
+		{"var.obj.a", false},
+		{`var["env"]`, false},
+		{"local.prefix", true},
+		{"local.list", true},
+		{"local.cyc1", true},
+		{"aws_s3_bucket.b.bucket", true},
+		{"aws_s3_bucket.b.arn", true},
+		{"aws_s3_bucket.b.id", true},
+		{"aws_s3_bucket.b.bucket_regional_domain_name", true},
+		{"aws_s3_bucket.b", false},
+		{"aws_s3_bucket.b.arn.x", false},
+		{"aws_s3_bucket.counted.arn", false},
+		{"aws_s3_bucket.counted[0].arn", false},
+		{"aws_s3_bucket.each.arn", false},
+		{"aws_cloudfront_distribution.d.origin", true},
+		{"aws_cloudfront_distribution.d.arn", true},
+		{"aws_cloudfront_distribution.d.enabled", true},
+		{"aws_instance.i.ami", true},
+		{"aws_instance.i.private_ip", false},
+		{"data.aws_caller_identity.current.account_id", true},
+		{"data.aws_iam_policy_document.p.json", true},
+		{"data.aws_acm_certificate.c.arn", false},
+		{"data.aws_caller_identity.current", false},
+		{"count.index", false},
+		{"path.module", false},
+	}
+	for _, tt := range tests {
+		expr, diags := hclsyntax.ParseExpression([]byte(tt.expr), "test.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", tt.expr, diags.Error())
+		}
+		st, isRef := expr.(*hclsyntax.ScopeTraversalExpr)
+		if !isRef {
+			t.Fatalf("%s is not a reference", tt.expr)
+		}
+		nErrs, nUnres := len(l.errs), len(l.unres)
+		want := sc.evalInContext(expr)
+		wErrs, wUnres := len(l.errs)-nErrs, len(l.unres)-nUnres
+		got, ok := sc.reference(st.Traversal)
+		if ok != tt.shortcut {
+			t.Errorf("%s: without a context %v, want %v", tt.expr, ok, tt.shortcut)
+		}
+		if ok && !got.RawEquals(want) {
+			t.Errorf("%s: %#v without a context, %#v in one", tt.expr, got, want)
+		}
+		if len(l.errs) != nErrs+wErrs || len(l.unres) != nUnres+wUnres {
+			t.Errorf("%s: the shortcut added messages", tt.expr)
+		}
+		if got := sc.eval(expr); !got.RawEquals(want) {
+			t.Errorf("%s: eval gives %#v, in a context %#v", tt.expr, got, want)
+		}
+	}
+	// A dynamic block's iterator hides a variable of the same name.
+	it := sc.withIter("var", cty.ObjectVal(map[string]cty.Value{"env": cty.StringVal("iter")}))
+	expr, _ := hclsyntax.ParseExpression([]byte("var.env"), "test.tf", hcl.InitialPos)
+	if got := it.eval(expr); !got.RawEquals(cty.StringVal("iter")) {
+		t.Errorf("iterator var: %#v", got)
 	}
 }
