@@ -346,7 +346,7 @@ func safeValue(expr hcl.Expression, ctx *hcl.EvalContext) (v cty.Value, diags hc
 // evalContext builds the variables expr refers to.
 func (s *scope) evalContext(expr hcl.Expression) (*hcl.EvalContext, bool) {
 	l := s.mi.l
-	trs := expr.Variables()
+	trs := exprVariables(expr)
 	if len(trs) == 0 {
 		// Nothing to look up: one context serves every such expression
 		// of the loader (evaluation never changes a context; for

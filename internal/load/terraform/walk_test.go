@@ -54,6 +54,11 @@ locals {
   k = [for x in var.l : x.a[*].b]
   l = provider::aws::arn_parse("arn:aws:s3:::b")
   m = var.f(1)...
+  n = [for k, v in { for x in var.l : x => [for y in x : y if y != k] } : "${k}${v[0]}${local.z}" if v != local.a]
+  o = { for i, v in var.l : v => i }
+  p = var.l[*].x[0]
+  q = [for v in var.l : v][0].k
+  r = "%{ for i, x in var.l }${i}${x}${var.sep}%{ endfor }"
 }
 resource "aws_s3_bucket" "x" {
   count  = length(var.l)
@@ -106,5 +111,28 @@ resource "aws_s3_bucket" "x" {
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s: walkSyntax visits %d nodes, VisitAll %d", name, len(got), len(want))
 		}
+		// Every expression's references, in order.
+		exprs := 0
+		walkSyntax(n, func(x hclsyntax.Node) {
+			e, ok := x.(hclsyntax.Expression)
+			if !ok {
+				return
+			}
+			exprs++
+			if got, want := traversals(exprVariables(e)), traversals(e.Variables()); got != want {
+				t.Errorf("%s: %s: exprVariables\n%s\nVariables\n%s", name, e.Range(), got, want)
+			}
+		})
+		if exprs == 0 && !strings.HasSuffix(name, ".tpl") {
+			t.Errorf("%s: no expressions", name)
+		}
 	}
+}
+
+func traversals(trs []hcl.Traversal) string {
+	var b strings.Builder
+	for _, tr := range trs {
+		fmt.Fprintf(&b, "%s %d %p\n", tr.SourceRange(), len(tr), &tr[0])
+	}
+	return b.String()
 }
