@@ -248,9 +248,20 @@ func (s *scope) eval(expr hcl.Expression) cty.Value {
 	if l.ctx.Err() != nil {
 		return cty.DynamicVal
 	}
-	if st, ok := expr.(*hclsyntax.ScopeTraversalExpr); ok {
-		if v, ok := s.reference(st.Traversal); ok {
+	switch e := expr.(type) {
+	case *hclsyntax.ScopeTraversalExpr:
+		if v, ok := s.reference(e.Traversal); ok {
 			return v
+		}
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val
+	case *hclsyntax.TemplateExpr:
+		// A quoted string without interpolation: its value is its
+		// literal (what rendering the one part gives).
+		if len(e.Parts) == 1 {
+			if lit, ok := e.Parts[0].(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() && !lit.Val.IsMarked() {
+				return lit.Val
+			}
 		}
 	}
 	return s.evalInContext(expr)

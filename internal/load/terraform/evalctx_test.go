@@ -370,3 +370,25 @@ resource "aws_instance" "i" { ami = "ami-1" }
 		t.Errorf("iterator var: %#v", got)
 	}
 }
+
+// TestLiteralAgrees checks that literals and quoted strings without
+// interpolation, which scope.eval returns without evaluating, have the
+// value evaluation gives.
+func TestLiteralAgrees(t *testing.T) {
+	l := newLoader(context.Background(), fstest.MapFS{}, ".", Options{})
+	mi := l.newModInst(&modCfg{variables: map[string]*varCfg{}, locals: map[string]*hcl.Attribute{}}, "", nil, nil, instKey{}, cty0)
+	sc := &scope{mi: mi}
+	for _, src := range []string{
+		`"index.html"`, `""`, `"caf\u00e9"`, "\"cafe\u0301\"", `"a\nb\t\"q\""`, `"$${not} %%{not}"`, `"日本語"`,
+		`true`, `false`, `null`, `0`, `-1`, `1.5e3`, `12345678901234567890`,
+		"<<EOT\nheredoc\nEOT\n", "<<-EOT\n    indented\n  EOT\n", `"%{ if true }x%{ endif }"`, `"${"nested"}"`,
+	} {
+		expr, diags := hclsyntax.ParseExpression([]byte(src), "test.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", src, diags.Error())
+		}
+		if got, want := sc.eval(expr), sc.evalInContext(expr); !got.RawEquals(want) {
+			t.Errorf("%s: %#v, evaluation gives %#v", src, got, want)
+		}
+	}
+}
