@@ -256,12 +256,8 @@ func (s *scope) eval(expr hcl.Expression) cty.Value {
 	case *hclsyntax.LiteralValueExpr:
 		return e.Val
 	case *hclsyntax.TemplateExpr:
-		// A quoted string without interpolation: its value is its
-		// literal (what rendering the one part gives).
-		if len(e.Parts) == 1 {
-			if lit, ok := e.Parts[0].(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() && !lit.Val.IsMarked() {
-				return lit.Val
-			}
+		if v, ok := s.template(e); ok {
+			return v
 		}
 	}
 	return s.evalInContext(expr)
@@ -340,6 +336,48 @@ func (s *scope) reference(tr hcl.Traversal) (cty.Value, bool) {
 		return cty.NilVal, false
 	}
 	return n.insts[0].attrValue(attr)
+}
+
+// template renders a quoted string whose parts are literals and
+// references that reference evaluates ("${local.prefix}-site",
+// "${aws_s3_bucket.x.arn}/*") when every part is a known string without
+// marks: what rendering it in a context gives (the parts joined), or
+// false, and evalInContext decides (the references already evaluated
+// are memoized, and were evaluated in the order it asks for them).
+func (s *scope) template(e *hclsyntax.TemplateExpr) (cty.Value, bool) {
+	if len(e.Parts) == 1 {
+		// A quoted string without interpolation: its literal.
+		if lit, ok := e.Parts[0].(*hclsyntax.LiteralValueExpr); ok && plainString(lit.Val) {
+			return lit.Val, true
+		}
+		return cty.NilVal, false
+	}
+	var buf strings.Builder
+	for _, p := range e.Parts {
+		var v cty.Value
+		switch x := p.(type) {
+		case *hclsyntax.LiteralValueExpr:
+			v = x.Val
+		case *hclsyntax.ScopeTraversalExpr:
+			var ok bool
+			if v, ok = s.reference(x.Traversal); !ok {
+				return cty.NilVal, false
+			}
+		default:
+			return cty.NilVal, false
+		}
+		if !plainString(v) {
+			return cty.NilVal, false
+		}
+		buf.WriteString(v.AsString())
+	}
+	return cty.StringVal(buf.String()), true
+}
+
+// plainString reports whether v is a known string, not null, without
+// marks.
+func plainString(v cty.Value) bool {
+	return v.Type() == cty.String && v.IsKnown() && !v.IsNull() && !v.IsMarked()
 }
 
 // safeValue evaluates expr, turning a panic inside a function into a

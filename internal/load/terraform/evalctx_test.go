@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -290,19 +291,22 @@ resource "aws_cloudfront_distribution" "d" {
 }
 resource "aws_instance" "i" { ami = "ami-1" }
 `})
-	l := newLoader(context.Background(), fsys, ".", Options{})
-	cfg, diags := l.parseModule(".")
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
+	newScope := func() (*loader, *scope) {
+		l := newLoader(context.Background(), fsys, ".", Options{})
+		cfg, diags := l.parseModule(".")
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		l.mods["."] = cfg
+		l.readManifest()
+		l.collectRootVars()
+		root := l.newModInst(cfg, "", nil, nil, instKey{}, cty0)
+		var insts []*resInst
+		var mods []*modInst
+		l.walk(root, &insts, &mods)
+		return l, &scope{mi: root}
 	}
-	l.mods["."] = cfg
-	l.readManifest()
-	l.collectRootVars()
-	root := l.newModInst(cfg, "", nil, nil, instKey{}, cty0)
-	var insts []*resInst
-	var mods []*modInst
-	l.walk(root, &insts, &mods)
-	sc := &scope{mi: root}
+	l, sc := newScope()
 	tests := []struct {
 		expr     string
 		shortcut bool // evaluated without a context
@@ -361,6 +365,29 @@ resource "aws_instance" "i" { ami = "ami-1" }
 		}
 		if got := sc.eval(expr); !got.RawEquals(want) {
 			t.Errorf("%s: eval gives %#v, in a context %#v", tt.expr, got, want)
+		}
+	}
+	// Templates of literals and such references are joined without a
+	// context; any other part leaves them to one.
+	for _, src := range []string{
+		`"${local.prefix}-site"`, `"${aws_s3_bucket.b.arn}/*"`, `"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"`,
+		`"${var.env}${var.env}"`, `"${var.secret}-x"`, `"${var.unset}-x"`, `"${var.obj}-x"`, `"${local.list}-x"`, `"${local.cyc1}-x"`,
+		`"${aws_s3_bucket.counted[0].arn}-x"`, `"${aws_instance.i.private_ip}-x"`, `"${upper(var.env)}-x"`, `"${count.index}-x"`,
+		`"a-${var.env}-%{ if true }b%{ endif }"`, "<<EOT\n${var.env}\nEOT\n", `"${aws_cloudfront_distribution.d.enabled}-x"`,
+	} {
+		expr, diags := hclsyntax.ParseExpression([]byte(src), "test.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", src, diags.Error())
+		}
+		l1, sc1 := newScope()
+		want := sc1.evalInContext(expr)
+		l2, sc2 := newScope()
+		got := sc2.eval(expr)
+		if !got.RawEquals(want) {
+			t.Errorf("%s: eval gives %#v, in a context %#v", src, got, want)
+		}
+		if fmt.Sprint(l1.errs, l1.unres) != fmt.Sprint(l2.errs, l2.unres) {
+			t.Errorf("%s: eval gave other messages than evaluation in a context:\n%v %v\n%v %v", src, l2.errs, l2.unres, l1.errs, l1.unres)
 		}
 	}
 	// A dynamic block's iterator hides a variable of the same name.
