@@ -22,8 +22,14 @@ func (b *builder) policy(in *instance, a *evAttr, kind iam.Kind) model.Policy {
 	if !isSet(a) {
 		return model.Policy{Value: model.Unknown[*iam.Policy](src, in.addr+" sets no policy")}
 	}
-	node, err, known := b.l.policyNode(a)
-	form, writtenIn := b.l.policyForm(a)
+	// Written as a jsonencode object, or as text (JSON, a heredoc, a
+	// file, the json of an aws_iam_policy_document).
+	node, err, known := b.l.objectPolicy(a), error(nil), true
+	form, writtenIn := model.FormObject, ""
+	if node == nil {
+		node, err, known = b.l.textPolicy(a)
+		form, writtenIn = b.l.textForm(a)
+	}
 	if err != nil {
 		return model.Policy{Value: model.Known[*iam.Policy](nil, src), Err: err, Form: form, WrittenIn: writtenIn}
 	}
@@ -68,22 +74,21 @@ func (l *loader) objectNode(expr hcl.Expression, sc *scope, jsonArg cty.Value) *
 	return nil
 }
 
-// policyForm says how the policy in attribute a is written: a jsonencode
-// object, the statement blocks of an aws_iam_policy_document (named in
-// writtenIn), or JSON text (a heredoc, a file, a string).
-func (l *loader) policyForm(a *evAttr) (form model.PolicyForm, writtenIn string) {
+// objectPolicy is the tree of the policy in attribute a when it is
+// written as a jsonencode object (directly or through a local value), or
+// nil.
+func (l *loader) objectPolicy(a *evAttr) *source.Node {
 	x := a.x()
 	if x.objNode != nil {
-		return model.FormObject, ""
+		return x.objNode
 	}
-	if x.jsonArg != cty.NilVal {
-		if _, ok := unwrapExpr(x.expr).(*hclsyntax.FunctionCallExpr); ok {
-			return model.FormObject, ""
-		}
-	}
-	if x.expr != nil && x.sc != nil && l.jsonencodeNode(x.expr, x.sc, 0) != nil {
-		return model.FormObject, ""
-	}
+	return l.objectNode(x.expr, x.sc, x.jsonArg)
+}
+
+// textForm says how a policy written as text is written: the statement
+// blocks of an aws_iam_policy_document (named in writtenIn), or JSON text
+// (a heredoc, a file, a string).
+func (l *loader) textForm(a *evAttr) (form model.PolicyForm, writtenIn string) {
 	if s, ok := strVal(a.val); ok {
 		if addr, ok := l.policyDocAddrs[s]; ok {
 			return model.FormBlocks, addr
@@ -92,15 +97,9 @@ func (l *loader) policyForm(a *evAttr) (form model.PolicyForm, writtenIn string)
 	return model.FormJSON, ""
 }
 
-// policyNode finds the positioned tree of the policy in attribute a.
-func (l *loader) policyNode(a *evAttr) (*source.Node, error, bool) {
-	x := a.x()
-	if x.objNode != nil {
-		return x.objNode, nil, true
-	}
-	if n := l.objectNode(x.expr, x.sc, x.jsonArg); n != nil {
-		return n, nil, true
-	}
+// textPolicy finds the positioned tree of a policy written as text in
+// attribute a.
+func (l *loader) textPolicy(a *evAttr) (*source.Node, error, bool) {
 	s, ok := strVal(a.val)
 	if !ok {
 		return nil, nil, false
