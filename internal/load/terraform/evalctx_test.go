@@ -293,14 +293,10 @@ resource "aws_instance" "i" { ami = "ami-1" }
 `})
 	newScope := func() (*loader, *scope) {
 		l := newLoader(context.Background(), fsys, ".", Options{})
-		cfg, diags := l.parseModule(".")
-		if diags.HasErrors() {
-			t.Fatal(diags.Error())
+		root := l.rootModule(".")
+		if root == nil {
+			t.Fatal(l.errors())
 		}
-		l.mods["."] = cfg
-		l.readManifest()
-		l.collectRootVars()
-		root := l.newModInst(cfg, "", nil, nil, instKey{}, cty0)
 		var insts []*resInst
 		var mods []*modInst
 		l.walk(root, &insts, &mods)

@@ -218,15 +218,11 @@ func LoadDir(ctx context.Context, fsys fs.FS, dir string, opts Options) (*model.
 		return nil, Errors{source.Errorf(source.Pos{File: l.display(dir)}, "point s3front at the directory of the root module (the one you run terraform plan in)",
 			"no Terraform files (.tf, .tf.json, .tofu) in %s", l.display(dir))}
 	}
-	rootCfg, diags := l.parseModule(dir)
-	l.diagsAsErrors(diags)
-	if len(l.errs) > 0 {
+	root := l.rootModule(dir)
+	if root == nil {
 		return nil, l.errors()
 	}
-	l.mods[dir] = rootCfg
-	l.readManifest()
-	l.collectRootVars()
-	root := l.newModInst(rootCfg, "", nil, nil, instKey{}, cty0)
+	rootCfg := root.cfg
 	var insts []*resInst
 	var mods []*modInst
 	l.walk(root, &insts, &mods)
@@ -259,6 +255,21 @@ func LoadDir(ctx context.Context, fsys fs.FS, dir string, opts Options) (*model.
 	cfg.Sort()
 	sortSuppressions(cfg.Suppressions)
 	return cfg, nil
+}
+
+// rootModule parses the root module in dir and instantiates it, with the
+// installed modules' manifest and the root variables' values; nil, with
+// l.errs set, when it cannot be loaded.
+func (l *loader) rootModule(dir string) *modInst {
+	cfg, diags := l.parseModule(dir)
+	l.diagsAsErrors(diags)
+	if len(l.errs) > 0 {
+		return nil
+	}
+	l.mods[dir] = cfg
+	l.readManifest()
+	l.collectRootVars()
+	return l.newModInst(cfg, "", nil, nil, instKey{}, cty0)
 }
 
 // walk evaluates every resource and data block of mi and its module

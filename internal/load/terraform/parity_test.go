@@ -235,14 +235,10 @@ func evalParity(t *testing.T, files map[string][]byte, n int) []string {
 		fsys[name] = &fstest.MapFile{Data: data}
 	}
 	l := newLoader(context.Background(), fsys, ".", Options{})
-	cfg, diags := l.parseModule(".")
-	if diags.HasErrors() {
-		t.Fatalf("fixture: %s", diags.Error())
+	root := l.rootModule(".")
+	if root == nil {
+		t.Fatalf("fixture: %s", l.errors())
 	}
-	l.mods["."] = cfg
-	l.readManifest()
-	l.collectRootVars()
-	root := l.newModInst(cfg, "", nil, nil, instKey{}, cty0)
 	out := make([]string, n)
 	for i := range out {
 		v, ok := root.local(rowName(i), hcl.Range{})
